@@ -1,0 +1,46 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { AgencyRegisteredV1 } from '@umbrella/contracts';
+import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { CodedHttpException, Database } from '@umbrella/platform';
+import { Agency } from '../../agency.entity';
+import { RegisterAgencyRequestDto } from './register-agency.request.dto';
+
+@Injectable()
+export class RegisterAgencyHandler {
+  constructor(
+    private readonly database: Database,
+    private readonly messaging: Messaging,
+  ) {}
+
+  /** Registers the agency and publishes `AgencyRegistered` in one transaction. */
+  async execute(command: RegisterAgencyRequestDto): Promise<Agency> {
+    const agency = await this.database.dataSource.transaction(async (tx) => {
+      const inserted: { id: string }[] = await tx.query(
+        `INSERT INTO agency (id, name, description, stakeholder_type, region) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [command.id, command.name, command.description ?? '', command.stakeholderType, command.region],
+      );
+      if (inserted.length === 0) {
+        throw new CodedHttpException(HttpStatus.CONFLICT, 'AGENCY.ALREADY_REGISTERED', `Agency ${command.id} is already registered.`);
+      }
+      const row = await tx.findOneByOrFail(Agency, { id: command.id });
+      await appendToOutbox(tx, [
+        newEvent<AgencyRegisteredV1>({
+          type: 'AgencyRegistered',
+          schemaVersion: 1,
+          producer: 'agency-directory',
+          data: {
+            agencyId: row.id,
+            name: row.name,
+            stakeholderType: command.stakeholderType,
+            region: row.region,
+            registeredAt: row.createdAt.toISOString(),
+          },
+        }),
+      ]);
+      return row;
+    });
+    this.messaging.afterCommit();
+    return agency;
+  }
+}

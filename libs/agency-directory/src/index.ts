@@ -1,0 +1,2 @@
+export * from './agency-directory.module';
+export * from './agency.entity';

@@ -1,0 +1,49 @@
+import { Controller, Get, HttpStatus, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { PSEUDONYMOUS_ID } from '@umbrella/contracts';
+import { CodedHttpException, Database } from '@umbrella/platform';
+
+export class JourneyEntryView {
+  @ApiProperty() eventId: string;
+  @ApiProperty() type: string;
+  @ApiProperty() occurredAt: string;
+  @ApiProperty({ type: [String] }) agencyIds: string[];
+  @ApiProperty() summary: string;
+  @ApiProperty({ type: Object }) details: Record<string, unknown>;
+}
+
+export class JourneyView {
+  @ApiProperty() clientId: string;
+  @ApiProperty({ type: [JourneyEntryView] }) entries: JourneyEntryView[];
+}
+
+@ApiTags('clients')
+@Controller('clients')
+export class GetJourneyHttpController {
+  constructor(private readonly database: Database) {}
+
+  @Get(':clientId/journey')
+  @ApiOperation({ summary: 'The client’s timeline across agencies, in the order events happened' })
+  @ApiOkResponse({ type: JourneyView })
+  async journey(@Param('clientId') clientId: string): Promise<JourneyView> {
+    if (!PSEUDONYMOUS_ID.test(clientId)) {
+      throw new CodedHttpException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'clientId must be a pseudonymous id');
+    }
+    const rows: { event_id: string; event_type: string; occurred_at: Date; agency_ids: string[]; summary: string; details: Record<string, unknown> }[] =
+      await this.database.dataSource.query(
+        `SELECT event_id, event_type, occurred_at, agency_ids, summary, details FROM journey_entry WHERE client_id = $1 ORDER BY seq`,
+        [clientId],
+      );
+    return {
+      clientId,
+      entries: rows.map((r) => ({
+        eventId: r.event_id,
+        type: r.event_type,
+        occurredAt: r.occurred_at.toISOString(),
+        agencyIds: r.agency_ids,
+        summary: r.summary,
+        details: r.details,
+      })),
+    };
+  }
+}

@@ -1,0 +1,220 @@
+import { Logger } from '@nestjs/common';
+import { EventEnvelope, parseEvent, TOPICS } from '@umbrella/contracts';
+import { Consumer, EachMessagePayload, IHeaders, Kafka, Partitioners, Producer } from 'kafkajs';
+import { DataSource, EntityManager } from 'typeorm';
+import { Wakeable } from './wakeable';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type HandledEvent = EventEnvelope<string, any>;
+
+/** Applies one event inside the consumer's transaction; the inbox row is written in the same one. */
+export type EventHandler = (event: HandledEvent, tx: EntityManager) => Promise<void>;
+
+export interface InboxConsumerOptions {
+  /** The consumer group, and the consumer's name in the inbox. */
+  readonly name: string;
+  readonly topics: readonly string[];
+  /** Handlers by event type; events of other types on the topics are skipped. */
+  readonly handlers: Readonly<Record<string, EventHandler>>;
+  /** Attempts before a message is dead-lettered. */
+  readonly maxAttempts?: number;
+  readonly retryDelayMs?: number;
+  /** Called after each handled event, e.g. to nudge the outbox relay. */
+  readonly afterCommit?: () => void;
+}
+
+export type Outcome = 'handled' | 'duplicate' | 'skipped' | 'dead-lettered';
+
+export interface RawMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+}
+
+/** Thrown by a handler for an event it can never apply (retrying would not help): dead-letter at once. */
+export class UnprocessableEvent extends Error {}
+
+/**
+ * An idempotent consumer: each event's effect and its inbox row (consumer + event id) commit in
+ * one transaction, so a redelivered event has no second effect. A message that fails validation,
+ * or keeps failing after bounded retries, goes to the dead-letter topic with the reason and the
+ * consumer moves on. While PostgreSQL is down it waits instead: an outage is not a poison message.
+ */
+export class InboxConsumer {
+  private readonly logger: Logger;
+  private readonly consumer: Consumer;
+  private readonly dlqProducer: Producer;
+  private readonly wakeable = new Wakeable();
+  private running = false;
+  private connected = false;
+  private loop: Promise<void> | null = null;
+  readonly counts: Record<Outcome, number> = { handled: 0, duplicate: 0, skipped: 0, 'dead-lettered': 0 };
+
+  constructor(
+    private readonly dataSource: DataSource,
+    kafka: Kafka,
+    private readonly options: InboxConsumerOptions,
+  ) {
+    this.logger = new Logger(`Consumer:${options.name}`);
+    this.consumer = kafka.consumer({ groupId: options.name, sessionTimeout: 30000, heartbeatInterval: 3000, allowAutoTopicCreation: false });
+    this.dlqProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.connectLoop();
+  }
+
+  /** Lets the message in flight finish, then leaves the group. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeable.nudge();
+    await this.loop;
+    await this.consumer.disconnect().catch(() => undefined);
+    await this.dlqProducer.disconnect().catch(() => undefined);
+    this.connected = false;
+  }
+
+  private async connectLoop(): Promise<void> {
+    let attempt = 0;
+    while (this.running && !this.connected) {
+      attempt += 1;
+      try {
+        await this.consumer.connect();
+        await this.dlqProducer.connect();
+        // A new consumer group starts at the beginning: projections are rebuilt from the topics.
+        await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
+        await this.consumer.run({ eachMessage: (payload) => this.onMessage(payload) });
+        this.connected = true;
+        this.logger.log(`consuming ${this.options.topics.join(', ')}`);
+      } catch (error) {
+        const delay = Math.min(1000 * attempt, 5000);
+        this.logger.warn(`Kafka unavailable (attempt ${attempt}): ${(error as Error).message}; retrying in ${delay} ms`);
+        await this.consumer.disconnect().catch(() => undefined);
+        await this.wakeable.sleep(delay);
+      }
+    }
+  }
+
+  private async onMessage({ topic, partition, message }: EachMessagePayload): Promise<void> {
+    await this.process({ topic, partition, offset: message.offset, key: message.key, value: message.value });
+  }
+
+  /** Processes one raw message to an outcome. Exposed so the whole path can be driven in tests. */
+  async process(message: RawMessage): Promise<Outcome> {
+    const parsed = this.parse(message);
+    if (!parsed.ok) return this.deadLetter(message, parsed.reason, null);
+    const event = parsed.event;
+    const handler = this.options.handlers[event.type];
+    if (!handler) {
+      this.counts.skipped += 1;
+      return 'skipped';
+    }
+    const maxAttempts = this.options.maxAttempts ?? 3;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      try {
+        const outcome = await this.applyOnce(event, handler);
+        this.counts[outcome] += 1;
+        if (outcome === 'handled') this.options.afterCommit?.();
+        return outcome;
+      } catch (error) {
+        lastError = error;
+        if (error instanceof UnprocessableEvent) break;
+        await this.waitForDatabase();
+        if (attempt < maxAttempts) await sleep((this.options.retryDelayMs ?? 200) * 2 ** (attempt - 1));
+      }
+    }
+    return this.deadLetter(message, `handler failed after ${maxAttempts} attempts: ${(lastError as Error)?.message ?? lastError}`, event);
+  }
+
+  private parse(message: RawMessage): { ok: true; event: HandledEvent } | { ok: false; reason: string } {
+    if (!message.value) return { ok: false, reason: 'empty message value' };
+    let raw: unknown;
+    try {
+      raw = JSON.parse(message.value.toString('utf8'));
+    } catch {
+      return { ok: false, reason: 'message value is not valid JSON' };
+    }
+    const result = parseEvent(raw);
+    if (!result.ok) return { ok: false, reason: `invalid event: ${result.errors.join('; ')}` };
+    const key = message.key?.toString('utf8');
+    if (key !== result.value.key) return { ok: false, reason: `message key ${key ?? '(none)'} differs from the envelope key ${result.value.key}` };
+    return { ok: true, event: result.value };
+  }
+
+  private async applyOnce(event: HandledEvent, handler: EventHandler): Promise<'handled' | 'duplicate'> {
+    return this.dataSource.transaction(async (tx) => {
+      const inserted: unknown[] = await tx.query(
+        `INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [this.options.name, event.eventId, event.type],
+      );
+      if (inserted.length === 0) return 'duplicate';
+      await handler(event, tx);
+      return 'handled';
+    });
+  }
+
+  /** An unreachable database is an outage, not a bad message: wait for it rather than dead-letter. */
+  private async waitForDatabase(): Promise<void> {
+    let logged = false;
+    while (this.running) {
+      try {
+        await this.dataSource.query('SELECT 1');
+        return;
+      } catch (error) {
+        if (!logged) this.logger.warn(`PostgreSQL unavailable (${(error as Error).message}); waiting before retrying`);
+        logged = true;
+        await this.wakeable.sleep(1000);
+      }
+    }
+  }
+
+  private async deadLetter(message: RawMessage, reason: string, event: HandledEvent | null): Promise<'dead-lettered'> {
+    this.logger.warn(`dead-lettering ${message.topic}[${message.partition}]@${message.offset}: ${reason}`);
+    const headers: IHeaders = {
+      'dlq-reason': reason.slice(0, 2000),
+      'dlq-consumer': this.options.name,
+      'dlq-original-topic': message.topic,
+      'dlq-original-partition': String(message.partition),
+      'dlq-original-offset': message.offset,
+      'dlq-failed-at': new Date().toISOString(),
+    };
+    await this.dlqProducer.send({
+      topic: TOPICS.deadLetters.name,
+      acks: -1,
+      messages: [{ key: message.key, value: message.value, headers }],
+    });
+    await this.dataSource
+      .query(
+        `INSERT INTO dead_letter (consumer, topic, kafka_partition, kafka_offset, message_key, event_id, event_type, reason, payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+        [
+          this.options.name,
+          message.topic,
+          message.partition,
+          message.offset,
+          message.key?.toString('utf8') ?? null,
+          event?.eventId ?? null,
+          event?.type ?? null,
+          reason,
+          message.value?.toString('utf8') ?? '',
+        ],
+      )
+      .catch((error) => this.logger.warn(`dead letter not recorded in the database: ${(error as Error).message}`));
+    this.counts['dead-lettered'] += 1;
+    return 'dead-lettered';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

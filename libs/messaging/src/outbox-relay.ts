@@ -1,0 +1,197 @@
+import { Logger } from '@nestjs/common';
+import { Kafka, Partitioners, Producer } from 'kafkajs';
+import { DataSource, QueryRunner } from 'typeorm';
+import { Wakeable } from './wakeable';
+
+export interface OutboxRelayOptions {
+  /** Names the relay in logs. */
+  readonly name: string;
+  readonly batchSize?: number;
+  /** Poll interval when idle; a local commit nudges the relay, so this only bounds cross-instance latency. */
+  readonly idlePollMs?: number;
+  /** How often a standby instance checks whether the leader is gone. */
+  readonly standbyPollMs?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  event_id: string;
+  event_type: string;
+  envelope: string;
+}
+
+/** Advisory-lock key: one relay per database publishes at a time, which keeps each key's events in order. */
+const RELAY_LOCK = 7_211_002;
+
+/**
+ * Publishes the outbox to Kafka in commit order. Several instances may run: the one holding the
+ * advisory lock publishes, the others stand by. A crash after publishing but before marking rows
+ * sent republishes them (at-least-once); consumers deduplicate on the event id.
+ */
+export class OutboxRelay {
+  private readonly logger: Logger;
+  private readonly wakeable = new Wakeable();
+  private readonly producer: Producer;
+  private runner: QueryRunner | null = null;
+  private leader = false;
+  private producerConnected = false;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private failures = 0;
+  private lastPurge = 0;
+  published = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    kafka: Kafka,
+    private readonly options: OutboxRelayOptions,
+  ) {
+    this.logger = new Logger(`OutboxRelay:${options.name}`);
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Called after a local commit wrote to the outbox. */
+  nudge(): void {
+    this.wakeable.nudge();
+  }
+
+  /** Finishes the batch in flight, then lets another instance take over. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeable.nudge();
+    await this.loop;
+    await this.resign();
+    if (this.producerConnected) await this.producer.disconnect().catch(() => undefined);
+    this.producerConnected = false;
+  }
+
+  /** Publishes at most one batch; returns how many events it published. Exposed for tests. */
+  async publishBatch(): Promise<number> {
+    const runner = await this.connection();
+    const rows: OutboxRow[] = await runner.query(
+      `SELECT id, topic, message_key, event_id, event_type, envelope::text AS envelope
+         FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      [this.options.batchSize ?? 500],
+    );
+    if (rows.length === 0) return 0;
+    if (!this.producerConnected) {
+      await this.producer.connect();
+      this.producerConnected = true;
+    }
+    await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows) });
+    await runner.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+    this.published += rows.length;
+    return rows.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        if (!(await this.lead())) {
+          await this.wakeable.sleep(this.options.standbyPollMs ?? 2000);
+          continue;
+        }
+        const count = await this.publishBatch();
+        if (this.failures > 0) this.logger.log(`publishing again after ${this.failures} failed attempts`);
+        this.failures = 0;
+        await this.purge();
+        if (count === 0) await this.wakeable.sleep(this.options.idlePollMs ?? 250);
+      } catch (error) {
+        this.failures += 1;
+        const delay = Math.min(250 * 2 ** Math.min(this.failures, 5), 5000);
+        const waiting = await this.countWaiting();
+        this.logger.warn(
+          `cannot publish (${(error as Error).message}); ${waiting ?? 'unknown number of'} events wait in the outbox; retrying in ${delay} ms`,
+        );
+        await this.recover(error);
+        await this.wakeable.sleep(delay);
+      }
+    }
+  }
+
+  private async connection(): Promise<QueryRunner> {
+    if (!this.runner) {
+      this.runner = this.dataSource.createQueryRunner();
+      await this.runner.connect();
+    }
+    return this.runner;
+  }
+
+  private async lead(): Promise<boolean> {
+    if (this.leader) return true;
+    const runner = await this.connection();
+    const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK]);
+    if (locked) {
+      this.leader = true;
+      this.logger.log('this instance now publishes the outbox');
+    }
+    return this.leader;
+  }
+
+  private async recover(error: unknown): Promise<void> {
+    const fromKafka = (error as { name?: string })?.name?.startsWith('Kafka') ?? false;
+    if (fromKafka) {
+      await this.producer.disconnect().catch(() => undefined);
+      this.producerConnected = false;
+    } else {
+      await this.resign();
+    }
+  }
+
+  /** Releases leadership; the lock is session-scoped, so unlock before the connection goes back to the pool. */
+  private async resign(): Promise<void> {
+    const runner = this.runner;
+    this.runner = null;
+    this.leader = false;
+    if (!runner) return;
+    await runner.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+    await runner.release().catch(() => undefined);
+  }
+
+  private async countWaiting(): Promise<number | null> {
+    try {
+      const [{ n }] = await this.dataSource.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+      return n;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Published rows are kept a week for inspection, then removed. */
+  private async purge(): Promise<void> {
+    if (Date.now() - this.lastPurge < 60_000) return;
+    this.lastPurge = Date.now();
+    await this.dataSource.query(`DELETE FROM outbox WHERE published_at < now() - interval '7 days'`);
+  }
+}
+
+function groupByTopic(rows: readonly OutboxRow[]) {
+  const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+  for (const row of rows) {
+    const messages = byTopic.get(row.topic) ?? [];
+    messages.push({
+      key: row.message_key,
+      value: row.envelope,
+      headers: { 'event-id': row.event_id, 'event-type': row.event_type },
+    });
+    byTopic.set(row.topic, messages);
+  }
+  return [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
+}

@@ -1,0 +1,62 @@
+import { INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ConfigError } from './config';
+import { ErrorFilter, validationPipe } from './http';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export function logLevels(level: string | undefined): LogLevel[] {
+  const upTo = LEVELS.indexOf((level ?? 'log') as LogLevel);
+  return LEVELS.slice(0, upTo < 0 ? 4 : upTo + 1);
+}
+
+export interface ServiceDescription {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly version?: string;
+}
+
+/** Applies what every service's HTTP API shares: validation, error bodies, OpenAPI, shutdown hooks. */
+export function configureHttp(app: INestApplication, service: ServiceDescription): void {
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new ErrorFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(service.title)
+      .setDescription(service.description)
+      .setVersion(service.version ?? '0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/**
+ * Starts a service. Configuration problems stop it at once with a message naming each bad
+ * variable; unreachable PostgreSQL or Kafka do not (the service retries and reports on /health).
+ */
+export async function runService(
+  service: ServiceDescription,
+  createModule: () => Type<unknown> | import('@nestjs/common').DynamicModule,
+  options: { port: number; host: string; logLevel?: string },
+): Promise<INestApplication> {
+  const app = await NestFactory.create(createModule(), { logger: logLevels(options.logLevel), bodyParser: true });
+  configureHttp(app, service);
+  await app.listen(options.port, options.host);
+  new Logger(service.name).log(`${service.title} listening on http://${options.host}:${options.port} (OpenAPI at /docs)`);
+  return app;
+}
+
+/** For main.ts: turns a configuration error into a clear message and exit code 78 (EX_CONFIG). */
+export function exitOnConfigError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
+  process.stderr.write(`fatal: ${(error as Error)?.stack ?? error}\n`);
+  process.exit(1);
+}

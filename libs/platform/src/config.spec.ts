@@ -1,0 +1,57 @@
+import { ConfigError, loadConfig, ServiceConfig } from './config';
+
+const valid = {
+  PORT: '3001',
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/umbrella_referral',
+  KAFKA_BROKERS: '127.0.0.1:9092,127.0.0.1:9093',
+};
+
+function problems(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(ServiceConfig, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  return [];
+}
+
+describe('service configuration', () => {
+  it('reads a valid environment, converting the port to a number', () => {
+    const config = loadConfig(ServiceConfig, valid);
+    expect(config.PORT).toBe(3001);
+    expect(config.KAFKA_BROKERS).toBe('127.0.0.1:9092,127.0.0.1:9093');
+  });
+
+  it('uses the default port when PORT is unset or empty', () => {
+    expect(loadConfig(ServiceConfig, { ...valid, PORT: undefined }, { PORT: '3004' }).PORT).toBe(3004);
+    expect(loadConfig(ServiceConfig, { ...valid, PORT: '' }, { PORT: '3004' }).PORT).toBe(3004);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://localhost/db'],
+    ['DATABASE_URL', undefined],
+    ['KAFKA_BROKERS', 'localhost'],
+    ['KAFKA_BROKERS', undefined],
+    ['LOG_LEVEL', 'chatty'],
+    ['INSTANCE_ID', 'has spaces'],
+    ['HOST', 'a b'],
+  ])('names %s when it is %p', (name, value) => {
+    const found = problems({ ...valid, [name]: value });
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((p) => p.includes(name))).toBe(true);
+  });
+
+  it('lists every bad variable at once', () => {
+    const found = problems({ PORT: 'x' });
+    expect(found.join('\n')).toMatch(/PORT/);
+    expect(found.join('\n')).toMatch(/DATABASE_URL/);
+    expect(found.join('\n')).toMatch(/KAFKA_BROKERS/);
+  });
+
+  it('says which variables are wrong in its message', () => {
+    expect(() => loadConfig(ServiceConfig, { ...valid, KAFKA_BROKERS: 'nope' })).toThrow(/Invalid configuration:\n {2}- KAFKA_BROKERS/);
+  });
+});

@@ -1,0 +1,104 @@
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  ValidationPipe,
+} from '@nestjs/common';
+import { formatValidationErrors } from '@umbrella/contracts';
+import type { Response } from 'express';
+
+/**
+ * The body of every error response: a stable `code` shared by the API, the logs and the docs,
+ * a sentence for a person, and for validation failures one line per bad field.
+ */
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  errors?: string[];
+}
+
+/** An error whose code is part of the API contract (e.g. `REFERRAL.UNKNOWN_AGENCY`, `UA-4`). */
+export class CodedHttpException extends HttpException {
+  constructor(status: HttpStatus, code: string, message: string, errors?: string[]) {
+    super({ statusCode: status, code, message, ...(errors ? { errors } : {}) } satisfies ErrorBody, status);
+  }
+}
+
+export function validationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    exceptionFactory: (errors) =>
+      new BadRequestException({
+        statusCode: 400,
+        code: 'VALIDATION_FAILED',
+        message: 'The request is invalid; see errors for each bad field.',
+        errors: formatValidationErrors(errors),
+      } satisfies ErrorBody),
+  });
+}
+
+const DEFAULT_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Infrastructure errors mean "try again later", not "we have a bug". */
+function isUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; name?: string };
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(e?.code ?? '') ||
+    /not initialized|Connection terminated|timeout exceeded when trying to connect/i.test(e?.message ?? '')
+  );
+}
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) this.logger.error(`${body.code}: ${(exception as Error)?.stack ?? exception}`);
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'object' && response !== null && 'code' in response) return response as ErrorBody;
+      const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+      return { statusCode: status, code: DEFAULT_CODES[status] ?? `HTTP_${status}`, message };
+    }
+    // body-parser reports malformed JSON and oversize bodies with a status of its own
+    const parserStatus = (exception as { status?: number; type?: string })?.status;
+    if (typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500) {
+      const type = (exception as { type?: string }).type;
+      return {
+        statusCode: parserStatus,
+        code: type === 'entity.parse.failed' ? 'MALFORMED_JSON' : (DEFAULT_CODES[parserStatus] ?? `HTTP_${parserStatus}`),
+        message: type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : (exception as Error).message,
+      };
+    }
+    if (isUnavailable(exception)) {
+      return { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'A backing service is unavailable; try again shortly.' };
+    }
+    return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'An unexpected error occurred.' };
+  }
+}

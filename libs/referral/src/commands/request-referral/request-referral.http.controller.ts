@@ -1,0 +1,20 @@
+import { Body, Controller, Headers, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ReferralView, toView } from '../../referral.view';
+import { RequestReferralHandler } from './request-referral.handler';
+import { RequestReferralRequestDto } from './request-referral.request.dto';
+
+@ApiTags('referrals')
+@Controller('referrals')
+export class RequestReferralHttpController {
+  constructor(private readonly handler: RequestReferralHandler) {}
+
+  @Post()
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({ summary: 'Refer a client to another agency in one domain of support' })
+  @ApiCreatedResponse({ type: ReferralView })
+  async request(@Body() body: RequestReferralRequestDto, @Headers('x-correlation-id') correlationId?: string): Promise<ReferralView> {
+    const safeCorrelation = correlationId && /^[A-Za-z0-9._-]{1,100}$/.test(correlationId) ? correlationId : undefined;
+    return toView(await this.handler.execute({ ...body, correlationId: safeCorrelation }));
+  }
+}

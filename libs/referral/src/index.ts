@@ -1,0 +1,5 @@
+export * from './referral.module';
+export * from './referral.entity';
+export * from './referral.view';
+export * from './read-models/known-agency.entity';
+export * from './commands/request-referral/request-referral.handler';

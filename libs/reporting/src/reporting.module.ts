@@ -1,0 +1,45 @@
+import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { TOPICS } from '@umbrella/contracts';
+import { Messaging, MessagingModule, MessagingTables1732400000000 } from '@umbrella/messaging';
+import { PlatformModule, ServiceConfig } from '@umbrella/platform';
+import { ReportingTables1732400000400 } from './migrations/1732400000400-reporting-tables';
+import { onAgencyRegistered, onReferralRequested } from './projections/referral-facts.projection';
+import { ReferralReportHttpController } from './queries/referral-report/referral-report.http.controller';
+
+export const REPORTING_CONSUMER = 'reporting.projections';
+
+@Injectable()
+class ReportingConsumers implements OnModuleInit {
+  constructor(private readonly messaging: Messaging) {}
+
+  onModuleInit(): void {
+    this.messaging.registerConsumer({
+      name: REPORTING_CONSUMER,
+      topics: [TOPICS.referrals.name, TOPICS.agencies.name, TOPICS.clients.name],
+      handlers: { ReferralRequested: onReferralRequested, AgencyRegistered: onAgencyRegistered },
+    });
+  }
+}
+
+@Module({})
+export class ReportingModule {
+  static forRoot(config: ServiceConfig): DynamicModule {
+    return {
+      module: ReportingModule,
+      imports: [
+        PlatformModule.forRoot({
+          url: config.DATABASE_URL,
+          entities: [],
+          migrations: [MessagingTables1732400000000, ReportingTables1732400000400],
+        }),
+        MessagingModule.forRoot({
+          brokers: config.KAFKA_BROKERS.split(','),
+          clientId: `reporting-${config.INSTANCE_ID ?? process.pid}`,
+          publishes: false,
+        }),
+      ],
+      controllers: [ReferralReportHttpController],
+      providers: [ReportingConsumers],
+    };
+  }
+}

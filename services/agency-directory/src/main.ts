@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { AgencyDirectoryModule } from '@umbrella/agency-directory';
+import { exitOnConfigError, loadConfig, runService, ServiceConfig } from '@umbrella/platform';
+
+async function main(): Promise<void> {
+  const config = loadConfig(ServiceConfig, process.env, { PORT: '3002' });
+  await runService(
+    {
+      name: 'agency-directory',
+      title: 'Umbrella agency directory',
+      description: 'Agencies of the partnership, their services, capacity and agreement signatures.',
+    },
+    () => AgencyDirectoryModule.forRoot(config),
+    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL },
+  );
+}
+
+main().catch(exitOnConfigError);

@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { ClientJourneyModule } from '@umbrella/client-journey';
+import { exitOnConfigError, loadConfig, runService, ServiceConfig } from '@umbrella/platform';
+
+async function main(): Promise<void> {
+  const config = loadConfig(ServiceConfig, process.env, { PORT: '3003' });
+  await runService(
+    {
+      name: 'client-journey',
+      title: 'Umbrella client journey',
+      description: 'Pseudonymous clients, consent, milestones and the cross-agency journey timeline.',
+    },
+    () => ClientJourneyModule.forRoot(config),
+    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL },
+  );
+}
+
+main().catch(exitOnConfigError);

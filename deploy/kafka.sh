@@ -7,6 +7,7 @@
 # Env overrides: UMBRELLA_HOME (<repo>/.umbrella), KAFKA_PORT (9092),
 #   KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP (512m), KAFKA_START_TIMEOUT (120 s),
 #   KAFKA_STOP_TIMEOUT (60 s), KAFKA_OPTS (extra broker JVM flags),
+#   KAFKA_INSTANCE (a second, separate broker, e.g. test),
 #   MVN (maven binary, default mvn), KAFKA_MVN_ARGS (extra maven args, e.g. "-o -s x.xml").
 #
 # Running Kafka's own tools from the same jars:
@@ -33,15 +34,19 @@ KAFKA_STOP_TIMEOUT=${KAFKA_STOP_TIMEOUT:-60}
 POM=$SCRIPT_DIR/kafka/pom.xml
 LOG4J_CONFIG=$SCRIPT_DIR/kafka/log4j.properties
 
-KAFKA_HOME=$UMBRELLA_HOME/kafka
-LIBS_DIR=$KAFKA_HOME/libs
+# KAFKA_INSTANCE names a second broker (e.g. "test", on other ports) that shares the jars
+# but has its own data, config and pid, so tests never touch the running platform's broker.
+KAFKA_INSTANCE=${KAFKA_INSTANCE:-}
+[[ -z $KAFKA_INSTANCE || $KAFKA_INSTANCE =~ ^[a-z0-9-]+$ ]] || { printf '[kafka] error: KAFKA_INSTANCE must be lowercase letters, digits or dashes\n' >&2; exit 1; }
+KAFKA_HOME=$UMBRELLA_HOME/kafka${KAFKA_INSTANCE:+-$KAFKA_INSTANCE}
+LIBS_DIR=$UMBRELLA_HOME/kafka/libs
 CONFIG_DIR=$KAFKA_HOME/config
 DATA_DIR=$KAFKA_HOME/data
 PID_FILE=$KAFKA_HOME/kafka.pid
 CLUSTER_ID_FILE=$KAFKA_HOME/cluster.id
 VERSION_MARKER=$LIBS_DIR/.umbrella-kafka-version
 LOCK_DIR=$KAFKA_HOME/.lock
-LOG_DIR=$UMBRELLA_HOME/logs/kafka
+LOG_DIR=$UMBRELLA_HOME/logs/kafka${KAFKA_INSTANCE:+-$KAFKA_INSTANCE}
 SERVER_PROPERTIES=$CONFIG_DIR/server.properties
 TOOLS_LOG4J=$CONFIG_DIR/tools-log4j.properties
 PROBE_CONFIG=$CONFIG_DIR/probe-admin.properties
@@ -62,6 +67,19 @@ for v in KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_START_TIMEOUT KAFKA_STOP_TIMEOUT
   is_uint "${!v}" || die "$v must be a number, got '${!v}'"
 done
 [[ $KAFKA_PORT != "$KAFKA_CONTROLLER_PORT" ]] || die "KAFKA_PORT and KAFKA_CONTROLLER_PORT must differ"
+[[ $KAFKA_HEAP =~ ^[0-9]+[kKmMgG]?$ ]] || die "KAFKA_HEAP must look like 512m or 1g, got '$KAFKA_HEAP'"
+
+# -Xms above -Xmx makes the JVM refuse to start, so cap the 256m floor at the heap size.
+initial_heap() {
+  local n=${KAFKA_HEAP%[kKmMgG]} mb
+  case $KAFKA_HEAP in
+    *[gG]) mb=$((n * 1024)) ;;
+    *[mM]) mb=$n ;;
+    *[kK]) mb=$((n / 1024)) ;;
+    *) mb=$((n / 1048576)) ;;
+  esac
+  if (( mb < 256 )); then echo "$KAFKA_HEAP"; else echo 256m; fi
+}
 
 # Cheap liveness check without a JVM; loopback refuses closed ports instantly.
 port_open() { (exec 3<>"/dev/tcp/$KAFKA_HOST/$1") 2>/dev/null; }
@@ -87,6 +105,12 @@ broker_pid() {
   # A stale pid file can point at a recycled pid; only trust a JVM running our config.
   ps -ww -o args= -p "$pid" 2>/dev/null | grep -F "$SERVER_PROPERTIES" | grep -qF kafka.Kafka || return 1
   printf '%s\n' "$pid"
+}
+
+# Port of the running broker, from the config it was started with: status/start must
+# not be fooled by a different KAFKA_PORT in the caller's environment.
+running_port() {
+  sed -n 's#^advertised\.listeners=PLAINTEXT://[^:]*:\([0-9][0-9]*\)$#\1#p' "$SERVER_PROPERTIES" 2>/dev/null
 }
 
 # mkdir is atomic everywhere (flock is Linux-only); serialises parallel `start`s
@@ -138,14 +162,17 @@ fetch() {
   rm -rf "$tmp"
   mkdir -p "$tmp"
   # stdout -> stderr: `classpath` may fetch, and its stdout must stay just the classpath.
+  # The sed strips the stray ANSI resets Debian's Maven 3.8 prints even with -B.
   if ! "$MVN" -B -q -Dstyle.color=never -f "$POM" ${extra[@]+"${extra[@]}"} \
       dependency:copy-dependencies -DincludeScope=runtime \
-      -DoutputDirectory="$tmp" -Dkafka.version="$KAFKA_VERSION" >&2; then
+      -DoutputDirectory="$tmp" -Dkafka.version="$KAFKA_VERSION" 2>&1 \
+      | sed $'s/\x1b\\[[0-9;]*m//g' >&2; then
     rm -rf "$tmp"
     die "maven could not resolve the Kafka jars (see output above; MAVEN_OPTS / ~/.m2/settings.xml are honored)"
   fi
   [[ -f $tmp/kafka_2.13-$KAFKA_VERSION.jar ]] || { rm -rf "$tmp"; die "maven ran but kafka_2.13-$KAFKA_VERSION.jar is missing"; }
   # Swap the whole dir so an interrupted fetch never leaves a half-filled libs/.
+  mkdir -p "$(dirname "$LIBS_DIR")"
   rm -rf "$LIBS_DIR"
   mv "$tmp" "$LIBS_DIR"
   echo "$KAFKA_VERSION $(cksum <"$POM" | awk '{print $1}')" >"$VERSION_MARKER"
@@ -221,8 +248,9 @@ dump_logs() {
   log "---- tail of $LOG_DIR/stdout.log ----"
   tail -n 30 "$LOG_DIR/stdout.log" >&2 2>/dev/null || true
   if [[ -f $LOG_DIR/server.log ]]; then
-    log "---- last errors in $LOG_DIR/server.log ----"
-    grep -E ' (ERROR|FATAL|WARN) ' "$LOG_DIR/server.log" | tail -n 15 >&2 || true
+    log "---- last errors in $LOG_DIR/server.log (else its tail) ----"
+    { grep -E '^\[[^]]*\] (ERROR|FATAL) ' "$LOG_DIR/server.log" || tail -n 15 "$LOG_DIR/server.log"; } \
+      | tail -n 15 >&2 || true
   fi
 }
 
@@ -272,9 +300,12 @@ stop_pid() {
 cmd_start() {
   require_java
   acquire_lock
-  fetch
-  local pid
+  local pid port
   if pid=$(broker_pid); then
+    port=$(running_port)
+    if [[ -n $port && $port != "$KAFKA_PORT" ]]; then
+      die "a broker (pid $pid) is already running on $KAFKA_HOST:$port, not $KAFKA_PORT; run '$0 stop' first to change ports"
+    fi
     if port_open "$KAFKA_PORT"; then
       log "already running (pid $pid) on $KAFKA_HOST:$KAFKA_PORT"
       return 0
@@ -290,6 +321,7 @@ cmd_start() {
       die "port $p on $KAFKA_HOST is already in use by something that is not a broker started by this script$(port_owner "$p"). Stop it, or set KAFKA_PORT / KAFKA_CONTROLLER_PORT."
     fi
   done
+  fetch
 
   write_config
   format_storage
@@ -301,7 +333,7 @@ cmd_start() {
   log "starting Kafka $KAFKA_VERSION (KRaft single node) on $KAFKA_HOST:$KAFKA_PORT, heap $KAFKA_HEAP"
   # All three std streams redirected: otherwise callers capturing our output (e.g.
   # child_process.execSync) would hang until the broker exits.
-  nohup "$JAVA" -Xms256m -Xmx"$KAFKA_HEAP" \
+  nohup "$JAVA" -Xms"$(initial_heap)" -Xmx"$KAFKA_HEAP" \
     -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
     -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError \
     -Djava.awt.headless=true \
@@ -330,13 +362,15 @@ cmd_stop() {
 }
 
 cmd_status() {
-  local pid
+  local pid port
   if pid=$(broker_pid); then
-    if port_open "$KAFKA_PORT"; then
-      echo "running (pid $pid) on $KAFKA_HOST:$KAFKA_PORT"
+    port=$(running_port)
+    port=${port:-$KAFKA_PORT}
+    if port_open "$port"; then
+      echo "running (pid $pid) on $KAFKA_HOST:$port"
       return 0
     fi
-    echo "starting (pid $pid), $KAFKA_HOST:$KAFKA_PORT not answering yet"
+    echo "starting (pid $pid), $KAFKA_HOST:$port not answering yet"
     return 1
   fi
   echo "stopped"

@@ -58,7 +58,14 @@ export class InboxConsumer {
     private readonly options: InboxConsumerOptions,
   ) {
     this.logger = new Logger(`Consumer:${options.name}`);
-    this.consumer = kafka.consumer({ groupId: options.name, sessionTimeout: 30000, heartbeatInterval: 3000, allowAutoTopicCreation: false });
+    this.consumer = kafka.consumer({
+      groupId: options.name,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      // short idle fetches make shutdown (which waits for the fetch in flight) quick
+      maxWaitTimeInMs: 1000,
+      allowAutoTopicCreation: false,
+    });
     this.dlqProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   }
 

@@ -49,8 +49,9 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions,
   ) {
     this.logger = new Logger(`OutboxRelay:${options.name}`);
+    // One request in flight keeps each partition in order across retries; duplicates a retry may
+    // cause are harmless, since delivery is at-least-once and consumers deduplicate anyway.
     this.producer = kafka.producer({
-      idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,

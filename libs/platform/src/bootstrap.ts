@@ -1,6 +1,7 @@
 import { INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json, NextFunction, Request, Response } from 'express';
 import { ConfigError } from './config';
 import { ErrorFilter, validationPipe } from './http';
 
@@ -20,6 +21,8 @@ export interface ServiceDescription {
 
 /** Applies what every service's HTTP API shares: validation, error bodies, OpenAPI, shutdown hooks. */
 export function configureHttp(app: INestApplication, service: ServiceDescription): void {
+  app.use(json({ limit: '256kb' }));
+  app.use(bodyErrors);
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();
@@ -44,7 +47,7 @@ export async function runService(
   createModule: () => Type<unknown> | import('@nestjs/common').DynamicModule,
   options: { port: number; host: string; logLevel?: string },
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(createModule(), { logger: logLevels(options.logLevel), bodyParser: true });
+  const app = await NestFactory.create(createModule(), { logger: logLevels(options.logLevel), bodyParser: false });
   configureHttp(app, service);
   await app.listen(options.port, options.host);
   new Logger(service.name).log(`${service.title} listening on http://${options.host}:${options.port} (OpenAPI at /docs)`);
@@ -59,4 +62,18 @@ export function exitOnConfigError(error: unknown): never {
   }
   process.stderr.write(`fatal: ${(error as Error)?.stack ?? error}\n`);
   process.exit(1);
+}
+
+/** The body parser's own errors (bad JSON, too large) answered in the API's error shape. */
+function bodyErrors(error: { type?: string; status?: number } | undefined, _req: Request, res: Response, next: NextFunction): void {
+  if (!error) return next();
+  if (error.type === 'entity.parse.failed') {
+    res.status(400).json({ statusCode: 400, code: 'MALFORMED_JSON', message: 'The request body is not valid JSON.' });
+  } else if (error.type === 'entity.too.large') {
+    res.status(413).json({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' });
+  } else if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+    res.status(error.status).json({ statusCode: error.status, code: 'BAD_REQUEST', message: 'The request body could not be read.' });
+  } else {
+    next(error);
+  }
 }

@@ -63,7 +63,7 @@ function isUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string; name?: string };
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(e?.code ?? '') ||
-    /not initialized|Connection terminated|timeout exceeded when trying to connect/i.test(e?.message ?? '')
+    /not initialized|not yet established|Driver not Connected|Connection terminated|timeout exceeded when trying to connect/i.test(e?.message ?? '')
   );
 }
 

@@ -1,4 +1,16 @@
-import { DynamicModule, Global, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  CanActivate,
+  DynamicModule,
+  ExecutionContext,
+  Global,
+  HttpStatus,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { CodedHttpException } from './http';
 import { Database, DatabaseOptions } from './database';
 import { HealthController, HealthRegistry } from './health';
 
@@ -21,6 +33,17 @@ class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
+/** Until the database is connected and migrated, everything but /health answers 503 (retry later). */
+@Injectable()
+class DatabaseReadyGuard implements CanActivate {
+  constructor(private readonly database: Database) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (this.database.isConnected || context.getClass() === HealthController) return true;
+    throw new CodedHttpException(HttpStatus.SERVICE_UNAVAILABLE, 'SERVICE_UNAVAILABLE', 'The service is starting or its database is unavailable; try again shortly.');
+  }
+}
+
 /** What every service shares: its database (connected and migrated in the background) and /health. */
 @Global()
 @Module({})
@@ -34,6 +57,7 @@ export class PlatformModule {
         { provide: Database, useFactory: (o: DatabaseOptions) => new Database(o), inject: [DATABASE_OPTIONS] },
         HealthRegistry,
         DatabaseLifecycle,
+        { provide: APP_GUARD, useClass: DatabaseReadyGuard },
       ],
       exports: [Database, HealthRegistry],
     };

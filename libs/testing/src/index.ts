@@ -1,3 +1,4 @@
 export * from './infrastructure';
 export * from './wait';
 export * from './topic-reader';
+export * from './service-process';

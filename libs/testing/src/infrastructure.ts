@@ -1,20 +1,24 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
 
+/** The tests' own broker: separate data and ports, so a running platform is never disturbed. */
+export const TEST_KAFKA = { instance: 'test', port: '19092', controllerPort: '19093' } as const;
+
 /**
- * Where the tests find Kafka: KAFKA_BROKERS when set; otherwise the project's native broker
- * (deploy/kafka.sh), which fetches Apache Kafka from Maven Central once and runs it on 127.0.0.1.
+ * Where the tests find Kafka: TEST_KAFKA_BROKERS when set (an existing broker); otherwise the
+ * project's native broker (deploy/kafka.sh), which fetches Apache Kafka from Maven Central once
+ * and runs it on 127.0.0.1. Idempotent: an already running test broker is reused.
  */
 export function ensureKafka(): string {
-  if (process.env.KAFKA_BROKERS) return process.env.KAFKA_BROKERS;
-  const script = join(REPO_ROOT, 'deploy', 'kafka.sh');
-  if (!existsSync(script)) throw new Error(`cannot start Kafka: ${script} is missing`);
-  execFileSync('bash', [script, 'start'], { stdio: 'inherit' });
-  return `127.0.0.1:${process.env.KAFKA_PORT ?? '9092'}`;
+  if (process.env.TEST_KAFKA_BROKERS) return process.env.TEST_KAFKA_BROKERS;
+  execFileSync('bash', [join(REPO_ROOT, 'deploy', 'kafka.sh'), 'start'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, KAFKA_INSTANCE: TEST_KAFKA.instance, KAFKA_PORT: TEST_KAFKA.port, KAFKA_CONTROLLER_PORT: TEST_KAFKA.controllerPort },
+  });
+  return `127.0.0.1:${TEST_KAFKA.port}`;
 }
 
 /** The PostgreSQL server tests use (trust auth on loopback unless TEST_PG_URL says otherwise). */
@@ -46,3 +50,13 @@ export async function recreateTestDatabase(database: string): Promise<string> {
   }
   return databaseUrl(database);
 }
+
+/** Stops or starts the tests' own broker (only when the tests started it, not an external one). */
+export function controlTestKafka(action: 'start' | 'stop'): void {
+  execFileSync('bash', [join(REPO_ROOT, 'deploy', 'kafka.sh'), action], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, KAFKA_INSTANCE: TEST_KAFKA.instance, KAFKA_PORT: TEST_KAFKA.port, KAFKA_CONTROLLER_PORT: TEST_KAFKA.controllerPort },
+  });
+}
+
+export const usesOwnTestKafka = (): boolean => !process.env.TEST_KAFKA_BROKERS;

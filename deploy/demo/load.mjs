@@ -1,0 +1,49 @@
+// Loads the demo data through the services' public APIs, so it is validated like any input.
+// Idempotent: agencies already registered and referrals already made are left as they are.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const directory = `http://127.0.0.1:${process.env.AGENCY_DIRECTORY_PORT ?? 3002}`;
+const referral = `http://127.0.0.1:${process.env.REFERRAL_PORT ?? 3001}`;
+const log = (m) => console.error(`[demo] ${m}`);
+
+async function call(method, url, body) {
+  const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+const agencies = JSON.parse(readFileSync(join(here, 'agencies.json'), 'utf8'));
+let created = 0;
+for (const agency of agencies) {
+  const { status, body } = await call('POST', `${directory}/agencies`, agency);
+  if (status === 201) created += 1;
+  else if (status !== 409) throw new Error(`registering ${agency.id} failed: ${status} ${JSON.stringify(body)}`);
+}
+log(`${agencies.length} demo agencies in the directory (${created} new)`);
+
+const referrals = [
+  { clientId: 'demo-client-0001', fromAgencyId: 'northbridge-jobcentre', toAgencyId: 'harbour-skills-college', domain: 'training' },
+  { clientId: 'demo-client-0001', fromAgencyId: 'northbridge-jobcentre', toAgencyId: 'fresh-start-trust', domain: 'confidence-and-motivation' },
+  { clientId: 'demo-client-0002', fromAgencyId: 'northbridge-council', toAgencyId: 'northbridge-homes', domain: 'housing' },
+  { clientId: 'demo-client-0003', fromAgencyId: 'northbridge-jobcentre', toAgencyId: 'riverside-health-trust', domain: 'health' },
+];
+let made = 0;
+for (const r of referrals) {
+  const existing = await call('GET', `${referral}/referrals?clientId=${r.clientId}`);
+  if (existing.status === 200 && existing.body.some((x) => x.toAgencyId === r.toAgencyId && x.domain === r.domain)) continue;
+  // The referral service learns agencies from the directory's events: wait for its read model to catch up.
+  for (let attempt = 0; ; attempt += 1) {
+    const { status, body } = await call('POST', `${referral}/referrals`, r);
+    if (status === 201) break;
+    if (status === 422 && body?.code === 'REFERRAL.UNKNOWN_AGENCY' && attempt < 60) {
+      await new Promise((ok) => setTimeout(ok, 500));
+      continue;
+    }
+    throw new Error(`referral for ${r.clientId} failed: ${status} ${JSON.stringify(body)}`);
+  }
+  made += 1;
+}
+log(`${referrals.length} demo referrals (${made} new)`);

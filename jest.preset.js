@@ -6,6 +6,7 @@ const libs = ['contracts', 'messaging', 'platform', 'testing', 'agency-directory
 
 module.exports = {
   testEnvironment: 'node',
+  reporters: ['default', path.join(__dirname, 'libs', 'testing', 'summary-reporter.js')],
   setupFiles: ['reflect-metadata'],
   transform: {
     '^.+\\.ts$': [

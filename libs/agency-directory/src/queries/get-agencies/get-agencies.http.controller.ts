@@ -2,7 +2,7 @@ import { Controller, Get, HttpStatus, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AGENCY_ID } from '@umbrella/contracts';
 import { CodedHttpException, Database } from '@umbrella/platform';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Agency } from '../../agency.entity';
 import { AgencyView, toAgencyView } from '../../agency.view';
 

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every test tier on a fresh clone or a working copy: installs what is missing, builds
+# (tsc type-checks), lints (module boundaries included), then unit tests, integration tests on
+# a real Kafka broker and PostgreSQL, and end-to-end tests on the four running services.
+# The tests use their own broker (127.0.0.1:19092) and *_test databases, so a running platform
+# is left alone. Ends with one line: "N passed, N failed".
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+need node "Node.js 20 or newer"
+need npm "npm"
+need java "Java 17 runs the Kafka broker"
+need mvn "Maven fetches Kafka's jars from Maven Central"
+mkdir -p "$LOG_DIR"
+export NX_DAEMON=false NX_NO_CLOUD=true
+export UMBRELLA_TEST_SUMMARY="$UMBRELLA_HOME/test-summary.txt"
+: >"$UMBRELLA_TEST_SUMMARY"
+
+test_kafka() { KAFKA_INSTANCE=test KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 bash "$REPO_ROOT/deploy/kafka.sh" "$@"; }
+
+ensure_node_modules
+build_all
+cd "$REPO_ROOT"
+
+say "lint"
+npx nx run-many -t lint --outputStyle=static
+
+say "unit tests"
+status=0
+npx nx run-many -t test --outputStyle=static --skip-nx-cache || status=1
+
+if [[ -z "${TEST_KAFKA_BROKERS:-}" ]]; then
+  if ! test_kafka status >/dev/null 2>&1; then
+    test_kafka start
+    trap 'test_kafka stop || true' EXIT
+  fi
+fi
+
+say "integration tests (real Kafka and PostgreSQL)"
+npx jest -c libs/testing/jest.int.config.js --runInBand --forceExit || status=1
+
+say "end-to-end tests (the four services as processes)"
+npx jest -c libs/testing/jest.e2e.config.js --runInBand --forceExit || status=1
+
+read -r passed failed skipped < <(awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}' "$UMBRELLA_TEST_SUMMARY")
+if ((passed == 0)); then say "no test ran"; status=1; fi
+if ((failed > 0)); then status=1; fi
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"

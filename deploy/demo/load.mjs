@@ -3,14 +3,28 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mintToken } from '../local-auth.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const directory = `http://127.0.0.1:${process.env.AGENCY_DIRECTORY_PORT ?? 3002}`;
 const referral = `http://127.0.0.1:${process.env.REFERRAL_PORT ?? 3001}`;
 const log = (m) => console.error(`[demo] ${m}`);
 
-async function call(method, url, body) {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+// Demo users act through signed tokens like anyone else: a coordinator registers the agencies,
+// each referral is made by a caseworker of the referring agency.
+const coordinator = await mintToken({ sub: 'demo.coordinator', roles: ['coordinator'] });
+const caseworkers = new Map();
+async function caseworkerOf(agencyId) {
+  if (!caseworkers.has(agencyId)) caseworkers.set(agencyId, await mintToken({ sub: `demo.caseworker@${agencyId}`, agencyId, roles: ['caseworker'] }));
+  return caseworkers.get(agencyId);
+}
+
+async function call(method, url, body, token) {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
@@ -18,7 +32,7 @@ async function call(method, url, body) {
 const agencies = JSON.parse(readFileSync(join(here, 'agencies.json'), 'utf8'));
 let created = 0;
 for (const agency of agencies) {
-  const { status, body } = await call('POST', `${directory}/agencies`, agency);
+  const { status, body } = await call('POST', `${directory}/agencies`, agency, coordinator);
   if (status === 201) created += 1;
   else if (status !== 409) throw new Error(`registering ${agency.id} failed: ${status} ${JSON.stringify(body)}`);
 }
@@ -32,11 +46,12 @@ const referrals = [
 ];
 let made = 0;
 for (const r of referrals) {
-  const existing = await call('GET', `${referral}/referrals?clientId=${r.clientId}`);
+  const token = await caseworkerOf(r.fromAgencyId);
+  const existing = await call('GET', `${referral}/referrals?clientId=${r.clientId}`, undefined, token);
   if (existing.status === 200 && existing.body.some((x) => x.toAgencyId === r.toAgencyId && x.domain === r.domain)) continue;
   // The referral service learns agencies from the directory's events: wait for its read model to catch up.
   for (let attempt = 0; ; attempt += 1) {
-    const { status, body } = await call('POST', `${referral}/referrals`, r);
+    const { status, body } = await call('POST', `${referral}/referrals`, r, token);
     if (status === 201) break;
     if (status === 422 && body?.code === 'REFERRAL.UNKNOWN_AGENCY' && attempt < 60) {
       await new Promise((ok) => setTimeout(ok, 500));

@@ -14,9 +14,12 @@ export class AgencyDirectoryModule {
       module: AgencyDirectoryModule,
       imports: [
         PlatformModule.forRoot({
-          url: config.DATABASE_URL,
-          entities: [Agency],
-          migrations: [MessagingTables1732400000000, DirectoryTables1732400000200],
+          auth: config,
+          database: {
+            url: config.DATABASE_URL,
+            entities: [Agency],
+            migrations: [MessagingTables1732400000000, DirectoryTables1732400000200],
+          },
         }),
         MessagingModule.forRoot({
           brokers: config.KAFKA_BROKERS.split(','),

@@ -1,2 +1,3 @@
 export * from './agency-directory.module';
 export * from './agency.entity';
+export * from './access/directory.access-policy';

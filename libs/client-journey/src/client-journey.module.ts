@@ -3,7 +3,8 @@ import { TOPICS } from '@umbrella/contracts';
 import { Messaging, MessagingModule, MessagingTables1732400000000 } from '@umbrella/messaging';
 import { PlatformModule, ServiceConfig } from '@umbrella/platform';
 import { JourneyTables1732400000300 } from './migrations/1732400000300-journey-tables';
-import { onReferralRequested } from './projections/journey.projection';
+import { onReferralRequestedEvent } from './projections/journey.projection';
+import { ClientAccess1732400000310 } from './migrations/1732400000310-client-access';
 import { GetJourneyHttpController } from './queries/get-journey/get-journey.http.controller';
 
 export const JOURNEY_CONSUMER = 'client-journey.timeline';
@@ -16,7 +17,7 @@ class JourneyConsumers implements OnModuleInit {
     this.messaging.registerConsumer({
       name: JOURNEY_CONSUMER,
       topics: [TOPICS.referrals.name],
-      handlers: { ReferralRequested: onReferralRequested },
+      handlers: { ReferralRequested: onReferralRequestedEvent },
     });
   }
 }
@@ -28,9 +29,12 @@ export class ClientJourneyModule {
       module: ClientJourneyModule,
       imports: [
         PlatformModule.forRoot({
-          url: config.DATABASE_URL,
-          entities: [],
-          migrations: [MessagingTables1732400000000, JourneyTables1732400000300],
+          auth: config,
+          database: {
+            url: config.DATABASE_URL,
+            entities: [],
+            migrations: [MessagingTables1732400000000, JourneyTables1732400000300, ClientAccess1732400000310],
+          },
         }),
         MessagingModule.forRoot({
           brokers: config.KAFKA_BROKERS.split(','),

@@ -1,1 +1,2 @@
 export * from './client-journey.module';
+export * from './access/client.access-policy';

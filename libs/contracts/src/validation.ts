@@ -15,6 +15,8 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; errors: string[
 export interface ValidateOptions {
   /** Refuse properties the contract does not declare (strict on the way out, tolerant on the way in). */
   readonly strict: boolean;
+  /** One message per field: the first constraint it breaks. */
+  readonly firstErrorOnly?: boolean;
 }
 
 export function validatePlain<T extends object>(cls: ClassConstructor<T>, plain: unknown, options: ValidateOptions): Validated<T> {
@@ -26,6 +28,7 @@ export function validatePlain<T extends object>(cls: ClassConstructor<T>, plain:
     whitelist: options.strict,
     forbidNonWhitelisted: options.strict,
     forbidUnknownValues: true,
+    stopAtFirstError: options.firstErrorOnly ?? false,
   });
   return errors.length === 0 ? { ok: true, value: instance } : { ok: false, errors: formatValidationErrors(errors) };
 }

@@ -60,13 +60,18 @@ export class InboxConsumer {
     this.logger = new Logger(`Consumer:${options.name}`);
     this.consumer = kafka.consumer({
       groupId: options.name,
-      sessionTimeout: 30000,
+      // a member that vanished (instance killed, broker restarted) is replaced within seconds
+      sessionTimeout: 12000,
       heartbeatInterval: 3000,
       // short idle fetches make shutdown (which waits for the fetch in flight) quick
       maxWaitTimeInMs: 1000,
       allowAutoTopicCreation: false,
     });
     this.dlqProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  }
+
+  get name(): string {
+    return this.options.name;
   }
 
   get isConnected(): boolean {

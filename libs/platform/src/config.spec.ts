@@ -4,6 +4,9 @@ const valid = {
   PORT: '3001',
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/umbrella_referral',
   KAFKA_BROKERS: '127.0.0.1:9092,127.0.0.1:9093',
+  AUTH_ISSUER: 'https://idp.example/realms/umbrella',
+  AUTH_AUDIENCE: 'umbrella',
+  AUTH_JWKS_URL: 'https://idp.example/realms/umbrella/protocol/openid-connect/certs',
 };
 
 function problems(env: Record<string, string | undefined>): string[] {
@@ -38,10 +41,29 @@ describe('service configuration', () => {
     ['LOG_LEVEL', 'chatty'],
     ['INSTANCE_ID', 'has spaces'],
     ['HOST', 'a b'],
+    ['AUTH_ISSUER', undefined],
+    ['AUTH_AUDIENCE', undefined],
+    ['AUTH_JWKS_URL', 'ftp://idp.example/certs'],
+    ['AUTH_ALGORITHMS', 'HS256'],
+    ['AUTH_ALGORITHMS', 'none'],
+    ['AUTH_ROLES_CLAIM', 'roles; drop'],
   ])('names %s when it is %p', (name, value) => {
     const found = problems({ ...valid, [name]: value });
     expect(found.length).toBeGreaterThan(0);
     expect(found.every((p) => p.includes(name))).toBe(true);
+  });
+
+  it('needs a JWKS URL or a public key file, and names both when neither is set', () => {
+    const found = problems({ ...valid, AUTH_JWKS_URL: undefined });
+    expect(found).toEqual([
+      'AUTH_JWKS_URL must be an http(s) URL (or set AUTH_PUBLIC_KEY_FILE instead)',
+      'AUTH_PUBLIC_KEY_FILE must be set to a PEM public key file (or set AUTH_JWKS_URL instead)',
+    ]);
+    expect(loadConfig(ServiceConfig, { ...valid, AUTH_JWKS_URL: undefined, AUTH_PUBLIC_KEY_FILE: '/keys/idp.pem' }).AUTH_PUBLIC_KEY_FILE).toBe('/keys/idp.pem');
+  });
+
+  it('gives one message per bad variable', () => {
+    expect(problems({ ...valid, PORT: 'abc' })).toEqual(['PORT must be an integer between 1 and 65535']);
   });
 
   it('lists every bad variable at once', () => {

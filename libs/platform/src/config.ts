@@ -1,11 +1,59 @@
 import { ClassConstructor, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { validatePlain } from '@umbrella/contracts';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
+export const ROLES = ['caseworker', 'agency-admin', 'coordinator', 'analyst', 'operator'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Asymmetric algorithms only: a shared-secret (HS*) or unsigned (`none`) token is never accepted. */
+export const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+
+const CLAIM_PATH = /^[A-Za-z_][A-Za-z0-9_:/.-]{0,99}$/;
+
+/**
+ * How bearer tokens are verified. An identity provider (Keycloak, Entra ID, Auth0…) plugs in by
+ * configuration: its issuer, the audience of our API, and its JWKS URL or public key.
+ */
+export class AuthConfig {
+  @IsString({ message: 'AUTH_ISSUER must be set (the iss claim tokens must carry)' })
+  @IsNotEmpty({ message: 'AUTH_ISSUER must not be empty' })
+  @MaxLength(500, { message: 'AUTH_ISSUER must be at most 500 characters' })
+  AUTH_ISSUER: string;
+
+  @IsString({ message: 'AUTH_AUDIENCE must be set (the aud claim tokens must carry)' })
+  @IsNotEmpty({ message: 'AUTH_AUDIENCE must not be empty' })
+  @MaxLength(200, { message: 'AUTH_AUDIENCE must be at most 200 characters' })
+  AUTH_AUDIENCE: string;
+
+  @ValidateIf((c: AuthConfig) => !c.AUTH_PUBLIC_KEY_FILE)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'AUTH_JWKS_URL must be an http(s) URL (or set AUTH_PUBLIC_KEY_FILE instead)' })
+  AUTH_JWKS_URL?: string;
+
+  @ValidateIf((c: AuthConfig) => !c.AUTH_JWKS_URL)
+  @IsNotEmpty({ message: 'AUTH_PUBLIC_KEY_FILE must be set to a PEM public key file (or set AUTH_JWKS_URL instead)' })
+  @IsString({ message: 'AUTH_PUBLIC_KEY_FILE must be set to a PEM public key file (or set AUTH_JWKS_URL instead)' })
+  AUTH_PUBLIC_KEY_FILE?: string;
+
+  @IsOptional()
+  @Matches(new RegExp(`^(${ALLOWED_ALGORITHMS.join('|')})(,(${ALLOWED_ALGORITHMS.join('|')}))*$`), {
+    message: `AUTH_ALGORITHMS must be a comma-separated list of ${ALLOWED_ALGORITHMS.join(', ')}`,
+  })
+  AUTH_ALGORITHMS?: string;
+
+  /** Claim (or dotted path, e.g. `realm_access.roles` for Keycloak) holding the user's roles. */
+  @IsOptional()
+  @Matches(CLAIM_PATH, { message: 'AUTH_ROLES_CLAIM must be a claim name or dotted path' })
+  AUTH_ROLES_CLAIM?: string;
+
+  @IsOptional()
+  @Matches(CLAIM_PATH, { message: 'AUTH_AGENCY_CLAIM must be a claim name or dotted path' })
+  AUTH_AGENCY_CLAIM?: string;
+}
+
 /** Settings every service reads from its environment. */
-export class ServiceConfig {
+export class ServiceConfig extends AuthConfig {
   @Transform(toInt)
   @IsInt({ message: 'PORT must be an integer between 1 and 65535' })
   @Min(1, { message: 'PORT must be an integer between 1 and 65535' })
@@ -58,7 +106,7 @@ export function loadConfig<T extends object>(schema: ClassConstructor<T>, env: N
   for (const [name, value] of Object.entries(env)) {
     if (value !== undefined && value !== '') plain[name] = value;
   }
-  const result = validatePlain(schema, plain, { strict: false });
+  const result = validatePlain(schema, plain, { strict: false, firstErrorOnly: true });
   if (!result.ok) {
     throw new ConfigError(result.errors.map((e) => e.replace(/^[A-Z0-9_]+: /, '')));
   }

@@ -74,6 +74,7 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
+    res.locals.errorCode = body.code;
     if (body.statusCode >= 500) this.logger.error(`${body.code}: ${(exception as Error)?.stack ?? exception}`);
     res.status(body.statusCode).json(body);
   }

@@ -4,3 +4,8 @@ export * from './health';
 export * from './http';
 export * from './bootstrap';
 export * from './platform.module';
+export * from './auth/principal';
+export * from './auth/token-verifier';
+export * from './auth/auth.guard';
+export * from './audit/audit';
+export * from './audit/audit-log.migration';

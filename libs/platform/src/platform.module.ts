@@ -5,14 +5,22 @@ import {
   Global,
   HttpStatus,
   Injectable,
+  MiddlewareConsumer,
   Module,
+  NestModule,
   OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { CodedHttpException } from './http';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AuditLog1732400000050 } from './audit/audit-log.migration';
+import { AuditInterceptor, AuditMiddleware } from './audit/audit';
+import { AuditHttpController } from './audit/audit.http.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenVerifier } from './auth/token-verifier';
+import { AuthConfig } from './config';
 import { Database, DatabaseOptions } from './database';
 import { HealthController, HealthRegistry } from './health';
+import { CodedHttpException } from './http';
 
 const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');
 
@@ -44,23 +52,38 @@ class DatabaseReadyGuard implements CanActivate {
   }
 }
 
-/** What every service shares: its database (connected and migrated in the background) and /health. */
-@Global()
-@Module({})
-export class PlatformModule {
-  static forRoot(options: DatabaseOptions): DynamicModule {
-    return {
-      module: PlatformModule,
-      controllers: [HealthController],
-      providers: [
-        { provide: DATABASE_OPTIONS, useValue: options },
-        { provide: Database, useFactory: (o: DatabaseOptions) => new Database(o), inject: [DATABASE_OPTIONS] },
-        HealthRegistry,
-        DatabaseLifecycle,
-        { provide: APP_GUARD, useClass: DatabaseReadyGuard },
-      ],
-      exports: [Database, HealthRegistry],
-    };
-  }
+export interface PlatformOptions {
+  readonly database: DatabaseOptions;
+  readonly auth: AuthConfig;
 }
 
+/**
+ * What every service shares: its database (connected and migrated in the background), /health,
+ * bearer-token authentication on every other route, and the audit trail (`GET /audit`).
+ */
+@Global()
+@Module({})
+export class PlatformModule implements NestModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const database: DatabaseOptions = { ...options.database, migrations: [AuditLog1732400000050, ...(options.database.migrations as [])] };
+    return {
+      module: PlatformModule,
+      controllers: [HealthController, AuditHttpController],
+      providers: [
+        { provide: DATABASE_OPTIONS, useValue: database },
+        { provide: Database, useFactory: (o: DatabaseOptions) => new Database(o), inject: [DATABASE_OPTIONS] },
+        { provide: TokenVerifier, useFactory: () => TokenVerifier.create(options.auth) },
+        HealthRegistry,
+        DatabaseLifecycle,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: DatabaseReadyGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+      ],
+      exports: [Database, HealthRegistry, TokenVerifier],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AuditMiddleware).forRoutes('*');
+  }
+}

@@ -3,3 +3,4 @@ export * from './referral.entity';
 export * from './referral.view';
 export * from './read-models/known-agency.entity';
 export * from './commands/request-referral/request-referral.handler';
+export * from './access/referral.access-policy';

@@ -32,9 +32,12 @@ export class ReferralModule {
       module: ReferralModule,
       imports: [
         PlatformModule.forRoot({
-          url: config.DATABASE_URL,
-          entities: [Referral, KnownAgency],
-          migrations: [MessagingTables1732400000000, ReferralTables1732400000100],
+          auth: config,
+          database: {
+            url: config.DATABASE_URL,
+            entities: [Referral, KnownAgency],
+            migrations: [MessagingTables1732400000000, ReferralTables1732400000100],
+          },
         }),
         MessagingModule.forRoot({
           brokers: config.KAFKA_BROKERS.split(','),

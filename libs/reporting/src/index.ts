@@ -1,1 +1,2 @@
 export * from './reporting.module';
+export * from './access/reporting.access-policy';

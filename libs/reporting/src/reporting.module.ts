@@ -28,9 +28,12 @@ export class ReportingModule {
       module: ReportingModule,
       imports: [
         PlatformModule.forRoot({
-          url: config.DATABASE_URL,
-          entities: [],
-          migrations: [MessagingTables1732400000000, ReportingTables1732400000400],
+          auth: config,
+          database: {
+            url: config.DATABASE_URL,
+            entities: [],
+            migrations: [MessagingTables1732400000000, ReportingTables1732400000400],
+          },
         }),
         MessagingModule.forRoot({
           brokers: config.KAFKA_BROKERS.split(','),

@@ -2,3 +2,5 @@ export * from './infrastructure';
 export * from './wait';
 export * from './topic-reader';
 export * from './service-process';
+export * from './identity';
+export * from './platform';

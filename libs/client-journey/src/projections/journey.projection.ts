@@ -19,3 +19,20 @@ export async function onReferralRequested(event: HandledEvent, tx: EntityManager
     ],
   );
 }
+
+/** A referral opens access to the client for both agencies it links. */
+export async function grantAccessForReferral(event: HandledEvent, tx: EntityManager): Promise<void> {
+  const data = event.data as ReferralRequestedV1;
+  for (const agencyId of [data.fromAgencyId, data.toAgencyId]) {
+    await tx.query(
+      `INSERT INTO client_agency_access (client_id, agency_id, basis, source_id, since) VALUES ($1, $2, 'open-referral', $3, $4)
+       ON CONFLICT DO NOTHING`,
+      [data.clientId, agencyId, data.referralId, event.occurredAt],
+    );
+  }
+}
+
+export async function onReferralRequestedEvent(event: HandledEvent, tx: EntityManager): Promise<void> {
+  await onReferralRequested(event, tx);
+  await grantAccessForReferral(event, tx);
+}

@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@umbrella/contracts';
-import { controlTestKafka, readTopic, recreateTestDatabase, RunningService, spawnService, startService, usesOwnTestKafka, waitFor } from '../index';
+import {
+  controlTestKafka,
+  http,
+  readTopic,
+  SERVICE_NAMES,
+  spawnService,
+  startPlatform,
+  testAuthEnv,
+  TestPlatform,
+  tokenFor,
+  usesOwnTestKafka,
+  waitFor,
+} from '../index';
 
 /**
  * One referral followed across the four running services, over the real broker and databases,
@@ -11,69 +23,51 @@ const north = `e2e-${run}-jobcentre`;
 const college = `e2e-${run}-college`;
 const brokers = () => process.env.KAFKA_BROKERS as string;
 
-const PORTS = { referral: 13001, 'agency-directory': 13002, 'client-journey': 13003, reporting: 13004 } as const;
-type Name = keyof typeof PORTS;
-
-async function json(method: string, url: string, body?: unknown, raw?: string) {
-  const res = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
 describe('walking skeleton: one referral through all four services', () => {
-  const services = {} as Record<Name, RunningService>;
-  const databases = {} as Record<Name, string>;
+  let platform: TestPlatform;
+  const tokens = {} as Record<'coordinator' | 'northCaseworker' | 'collegeCaseworker' | 'analyst', string>;
 
   beforeAll(async () => {
-    for (const name of Object.keys(PORTS) as Name[]) {
-      databases[name] = await recreateTestDatabase(`umbrella_${name.replace('-', '_')}_e2e_test`);
-    }
-    await Promise.all(
-      (Object.keys(PORTS) as Name[]).map(async (name) => {
-        services[name] = await startService(name, PORTS[name], { DATABASE_URL: databases[name], KAFKA_BROKERS: brokers(), INSTANCE_ID: `${name}-e2e` });
-      }),
-    );
-  }, 120000);
-
-  afterAll(async () => {
-    // A graceful stop drains consumers and the relay, then re-raises SIGTERM (Nest's shutdown hooks).
-    const exits = await Promise.all(Object.values(services).map((s) => s.stop()));
-    for (const exit of exits) expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
-  });
-
-  const url = (name: Name, path: string) => `${services[name].url}${path}`;
-
-  async function requestReferral(body: Record<string, unknown>) {
-    // The referral service learns agencies from the directory's events: its read model may lag a moment.
-    return waitFor(async () => {
-      const res = await json('POST', url('referral', '/referrals'), body);
-      return res.body?.code === 'REFERRAL.UNKNOWN_AGENCY' ? undefined : res;
-    }, { what: 'the referral service to know the agencies', timeoutMs: 30000, intervalMs: 200 });
-  }
-
-  it('reports every service healthy, with its OpenAPI document', async () => {
-    for (const name of Object.keys(PORTS) as Name[]) {
-      const health = await json('GET', url(name, '/health'));
-      expect(health).toEqual({ status: 200, body: { status: 'up', checks: { database: { status: 'up' }, kafka: { status: 'up' } } } });
-      const docs = await json('GET', url(name, '/docs-json'));
-      expect(docs.status).toBe(200);
-      expect(docs.body.openapi).toMatch(/^3\./);
-    }
-    const referralDocs = await json('GET', url('referral', '/docs-json'));
-    expect(Object.keys(referralDocs.body.paths)).toEqual(expect.arrayContaining(['/referrals', '/referrals/{id}', '/health']));
-  });
-
-  it('carries a referral created over HTTP to client-journey and reporting over Kafka', async () => {
+    platform = await startPlatform(13000, 'e2e');
+    tokens.coordinator = await tokenFor('coordinator');
+    tokens.northCaseworker = await tokenFor('caseworker', north, 'jane.north');
+    tokens.collegeCaseworker = await tokenFor('caseworker', college, 'sam.college');
+    tokens.analyst = await tokenFor('analyst');
     for (const agency of [
       { id: north, name: 'E2E Jobcentre', stakeholderType: 'public-employment-service', region: `e2e-${run}` },
       { id: college, name: 'E2E College', stakeholderType: 'education-or-training-provider', region: `e2e-${run}` },
     ]) {
-      expect((await json('POST', url('agency-directory', '/agencies'), agency)).status).toBe(201);
+      expect((await http('POST', platform.url('agency-directory', '/agencies'), { body: agency, token: tokens.coordinator })).status).toBe(201);
     }
+  }, 120000);
+
+  afterAll(async () => {
+    // A graceful stop drains consumers and the relay, then re-raises SIGTERM (Nest's shutdown hooks).
+    const exits = await platform.stop();
+    for (const exit of exits) expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
+  });
+
+  async function requestReferral(body: Record<string, unknown>, token = tokens.northCaseworker) {
+    // The referral service learns agencies from the directory's events: its read model may lag a moment.
+    return waitFor(async () => {
+      const res = await http('POST', platform.url('referral', '/referrals'), { body, token });
+      return res.body?.code === 'REFERRAL.UNKNOWN_AGENCY' ? undefined : res;
+    }, { what: 'the referral service to know the agencies', timeoutMs: 30000, intervalMs: 200 });
+  }
+
+  it('reports every service healthy without a token, with its OpenAPI document', async () => {
+    for (const name of SERVICE_NAMES) {
+      const health = await http('GET', platform.url(name, '/health'));
+      expect(health).toEqual({ status: 200, body: { status: 'up', checks: { database: { status: 'up' }, kafka: { status: 'up' } } } });
+      const docs = await http('GET', platform.url(name, '/docs-json'));
+      expect(docs.status).toBe(200);
+      expect(docs.body.openapi).toMatch(/^3\./);
+    }
+    const referralDocs = await http('GET', platform.url('referral', '/docs-json'));
+    expect(Object.keys(referralDocs.body.paths)).toEqual(expect.arrayContaining(['/referrals', '/referrals/{id}', '/health', '/audit', '/dead-letters']));
+  });
+
+  it('carries a referral created over HTTP to client-journey and reporting over Kafka', async () => {
     const clientId = `c-${run}-1`;
     const created = await requestReferral({ clientId, fromAgencyId: north, toAgencyId: college, domain: 'training' });
     expect(created.status).toBe(201);
@@ -81,24 +75,24 @@ describe('walking skeleton: one referral through all four services', () => {
     const started = Date.now();
 
     const journey = await waitFor(async () => {
-      const res = await json('GET', url('client-journey', `/clients/${clientId}/journey`));
+      const res = await http('GET', platform.url('client-journey', `/clients/${clientId}/journey`), { token: tokens.collegeCaseworker });
       return res.body?.entries?.length === 1 ? res.body : undefined;
     }, { what: 'the journey entry', timeoutMs: 10000, intervalMs: 50 });
     expect(journey.entries[0]).toMatchObject({ type: 'ReferralRequested', agencyIds: [north, college], details: { referralId: created.body.id } });
 
     await waitFor(async () => {
-      const res = await json('GET', url('reporting', '/reports/referrals?domain=training'));
+      const res = await http('GET', platform.url('reporting', '/reports/referrals?domain=training'), { token: tokens.analyst });
       return res.body?.byReceivingAgency?.[college] === 1 ? true : undefined;
     }, { what: 'the reporting projection', timeoutMs: 10000, intervalMs: 50 });
     expect(Date.now() - started).toBeLessThan(5000);
 
-    const fetched = await json('GET', url('referral', `/referrals/${created.body.id}`));
+    const fetched = await http('GET', platform.url('referral', `/referrals/${created.body.id}`), { token: tokens.collegeCaseworker });
     expect(fetched).toEqual({ status: 200, body: created.body });
-    const listed = await json('GET', url('referral', `/referrals?agencyId=${college}`));
+    const listed = await http('GET', platform.url('referral', `/referrals?clientId=${clientId}`), { token: tokens.collegeCaseworker });
     expect(listed.body.map((r: { id: string }) => r.id)).toEqual([created.body.id]);
   });
 
-  it('publishes the envelope on the topic, keyed by client, with no personal data', async () => {
+  it('publishes the envelope on the topic, keyed by client, with the actor and no personal data', async () => {
     const clientId = `c-${run}-2`;
     const created = await requestReferral({ clientId, fromAgencyId: north, toAgencyId: college, domain: 'health' });
     expect(created.status).toBe(201);
@@ -114,54 +108,67 @@ describe('walking skeleton: one referral through all four services', () => {
       correlationId: expect.any(String),
       causationId: null,
       key: clientId,
+      actor: { userId: 'jane.north', agencyId: north, role: 'caseworker' },
       data: { referralId: created.body.id, clientId, fromAgencyId: north, toAgencyId: college, domain: 'health', requestedAt: created.body.requestedAt },
     });
   });
 
   it('answers bad input with 400 listing each bad field, never 500', async () => {
-    const malformed = await json('POST', url('referral', '/referrals'), undefined, '{"clientId": ');
+    const url = platform.url('referral', '/referrals');
+    const token = tokens.northCaseworker;
+    const malformed = await http('POST', url, { raw: '{"clientId": ', token });
     expect(malformed).toEqual({ status: 400, body: { statusCode: 400, code: 'MALFORMED_JSON', message: 'The request body is not valid JSON.' } });
 
-    const wrong = await json('POST', url('referral', '/referrals'), { clientId: 'Jane Doe', fromAgencyId: 7, domain: 'astrology', nationalId: 'AB123456C' });
+    const wrong = await http('POST', url, { body: { clientId: 'Jane Doe', fromAgencyId: north, domain: 'astrology', nationalId: 'AB123456C' }, token });
     expect(wrong.status).toBe(400);
     expect(wrong.body.code).toBe('VALIDATION_FAILED');
     const fields = wrong.body.errors.map((e: string) => e.split(':')[0]);
-    expect(new Set(fields)).toEqual(new Set(['nationalId', 'clientId', 'fromAgencyId', 'toAgencyId', 'domain']));
+    expect(new Set(fields)).toEqual(new Set(['nationalId', 'clientId', 'toAgencyId', 'domain']));
 
-    expect((await json('POST', url('referral', '/referrals'), [1, 2])).status).toBe(400);
-    expect((await json('GET', url('referral', '/referrals/not-a-uuid'))).status).toBe(400);
-    expect((await json('GET', url('referral', `/referrals/${randomUUID()}`))).body).toMatchObject({ statusCode: 404, code: 'REFERRAL.NOT_FOUND' });
-    expect((await json('GET', url('referral', '/referrals?clientId=Jane%20Doe'))).status).toBe(400);
-    expect((await json('GET', url('reporting', '/reports/referrals?from=2026-12-01&to=2026-01-01'))).body.code).toBe('REPORT.INVERTED_PERIOD');
-    expect((await json('GET', url('reporting', '/reports/referrals?domain=astrology'))).status).toBe(400);
-    expect((await json('GET', url('client-journey', '/clients/Jane%20Doe/journey'))).status).toBe(400);
-    expect((await json('POST', url('agency-directory', '/agencies'), { id: north, name: 'Again', stakeholderType: 'ngo', region: 'x' })).body.code).toBe(
-      'AGENCY.ALREADY_REGISTERED',
+    const wrongType = await http('POST', url, { body: { clientId: 'c-1', fromAgencyId: 7, toAgencyId: college, domain: 'training' }, token });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.errors).toContain('fromAgencyId: fromAgencyId must be a string');
+    expect((await http('POST', url, { body: [1, 2], token })).status).toBe(400);
+    expect((await http('POST', url, { raw: 'x'.repeat(300_000), token })).status).toBe(413);
+    expect((await http('GET', platform.url('referral', '/referrals/not-a-uuid'), { token })).status).toBe(400);
+    expect((await http('GET', platform.url('referral', '/referrals?clientId=Jane%20Doe'), { token })).status).toBe(400);
+    expect((await http('GET', platform.url('reporting', '/reports/referrals?from=2026-12-01&to=2026-01-01'), { token: tokens.analyst })).body.code).toBe(
+      'REPORT.INVERTED_PERIOD',
     );
+    expect((await http('GET', platform.url('reporting', '/reports/referrals?domain=astrology'), { token: tokens.analyst })).status).toBe(400);
+    expect((await http('GET', platform.url('client-journey', '/clients/Jane%20Doe/journey'), { token })).status).toBe(400);
+    const again = await http('POST', platform.url('agency-directory', '/agencies'), { body: { id: north, name: 'Again', stakeholderType: 'ngo', region: 'x' }, token: tokens.coordinator });
+    expect(again.body.code).toBe('AGENCY.ALREADY_REGISTERED');
     const self = await requestReferral({ clientId: `c-${run}-3`, fromAgencyId: north, toAgencyId: north, domain: 'training' });
     expect(self.body).toMatchObject({ statusCode: 422, code: 'REFERRAL.SAME_AGENCY' });
   });
 
   it('refuses to start on bad configuration, naming the variable', async () => {
-    const child = spawnService('referral', { PORT: 'abc', DATABASE_URL: 'mysql://nope', KAFKA_BROKERS: brokers() }, 'referral-bad-config');
+    const child = spawnService('referral', { PORT: 'abc', DATABASE_URL: 'mysql://nope', KAFKA_BROKERS: brokers(), AUTH_ISSUER: 'x', AUTH_AUDIENCE: 'y' }, 'referral-bad-config');
     let stderr = '';
     child.stderr?.on('data', (chunk) => (stderr += chunk));
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(78);
     expect(stderr).toMatch(/PORT must be an integer/);
     expect(stderr).toMatch(/DATABASE_URL must look like/);
+    expect(stderr).toMatch(/AUTH_PUBLIC_KEY_FILE must be set/);
   });
 
   it('starts while PostgreSQL is unreachable, stays up and reports itself down', async () => {
-    const child = spawnService('client-journey', { PORT: '13013', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere', KAFKA_BROKERS: brokers() }, 'journey-no-db');
+    const child = spawnService(
+      'client-journey',
+      { PORT: '13013', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere', KAFKA_BROKERS: brokers(), ...testAuthEnv() },
+      'journey-no-db',
+    );
     try {
       const health = await waitFor(async () => {
-        const res = await json('GET', 'http://127.0.0.1:13013/health');
+        const res = await http('GET', 'http://127.0.0.1:13013/health');
         return res.status === 503 ? res.body : undefined;
       }, { what: 'health to answer', timeoutMs: 30000 });
       expect(health.checks.database).toEqual({ status: 'down' });
       expect(child.exitCode).toBeNull();
-      expect((await json('GET', 'http://127.0.0.1:13013/clients/c-123/journey')).body.code).toBe('SERVICE_UNAVAILABLE');
+      const journey = await http('GET', 'http://127.0.0.1:13013/clients/c-123/journey', { token: tokens.northCaseworker });
+      expect(journey).toMatchObject({ status: 503, body: { code: 'SERVICE_UNAVAILABLE' } });
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
@@ -173,10 +180,13 @@ describe('walking skeleton: one referral through all four services', () => {
     await requestReferral({ clientId: `c-${run}-warm`, fromAgencyId: north, toAgencyId: college, domain: 'housing' });
     controlTestKafka('stop');
     try {
-      const created = await json('POST', url('referral', '/referrals'), { clientId, fromAgencyId: north, toAgencyId: college, domain: 'addiction' });
+      const created = await http('POST', platform.url('referral', '/referrals'), {
+        body: { clientId, fromAgencyId: north, toAgencyId: college, domain: 'addiction' },
+        token: tokens.northCaseworker,
+      });
       expect(created.status).toBe(201);
       const health = await waitFor(async () => {
-        const res = await json('GET', url('referral', '/health'));
+        const res = await http('GET', platform.url('referral', '/health'));
         return res.status === 503 ? res.body : undefined;
       }, { what: 'health to report Kafka down', timeoutMs: 15000 });
       expect(health.checks).toEqual({ database: { status: 'up' }, kafka: { status: 'down' } });
@@ -184,7 +194,7 @@ describe('walking skeleton: one referral through all four services', () => {
       controlTestKafka('start');
     }
     await waitFor(async () => {
-      const res = await json('GET', url('client-journey', `/clients/${clientId}/journey`));
+      const res = await http('GET', platform.url('client-journey', `/clients/${clientId}/journey`), { token: tokens.northCaseworker });
       return res.body?.entries?.length === 1 ? true : undefined;
     }, { what: 'the event to arrive after Kafka returned', timeoutMs: 60000, intervalMs: 250 });
   }, 120000);

@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AgencyRegisteredV1 } from '@umbrella/contracts';
+import { Actor, AgencyRegisteredV1 } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
 import { Agency } from '../../agency.entity';
@@ -13,7 +13,7 @@ export class RegisterAgencyHandler {
   ) {}
 
   /** Registers the agency and publishes `AgencyRegistered` in one transaction. */
-  async execute(command: RegisterAgencyRequestDto): Promise<Agency> {
+  async execute(command: RegisterAgencyRequestDto, actor: Actor): Promise<Agency> {
     const agency = await this.database.dataSource.transaction(async (tx) => {
       const inserted: { id: string }[] = await tx.query(
         `INSERT INTO agency (id, name, description, stakeholder_type, region) VALUES ($1, $2, $3, $4, $5)
@@ -29,6 +29,7 @@ export class RegisterAgencyHandler {
           type: 'AgencyRegistered',
           schemaVersion: 1,
           producer: 'agency-directory',
+          actor,
           data: {
             agencyId: row.id,
             name: row.name,

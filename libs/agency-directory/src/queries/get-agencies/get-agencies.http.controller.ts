@@ -1,7 +1,8 @@
 import { Controller, Get, HttpStatus, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AGENCY_ID } from '@umbrella/contracts';
-import { CodedHttpException, Database } from '@umbrella/platform';
+import { CodedHttpException, Database, Roles } from '@umbrella/platform';
+import { DirectoryAccess } from '../../access/directory.access-policy';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Agency } from '../../agency.entity';
 import { AgencyView, toAgencyView } from '../../agency.view';
@@ -14,6 +15,8 @@ export class ListAgenciesQueryDto {
 }
 
 @ApiTags('agencies')
+@ApiBearerAuth()
+@Roles(...DirectoryAccess.readers)
 @Controller('agencies')
 export class GetAgenciesHttpController {
   constructor(private readonly database: Database) {}

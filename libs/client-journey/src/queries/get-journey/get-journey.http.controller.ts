@@ -1,7 +1,8 @@
 import { Controller, Get, HttpStatus, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { PSEUDONYMOUS_ID } from '@umbrella/contracts';
-import { CodedHttpException, Database } from '@umbrella/platform';
+import { CodedHttpException, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
+import { ClientAccess } from '../../access/client.access-policy';
 
 export class JourneyEntryView {
   @ApiProperty() eventId: string;
@@ -18,17 +19,20 @@ export class JourneyView {
 }
 
 @ApiTags('clients')
+@ApiBearerAuth()
 @Controller('clients')
 export class GetJourneyHttpController {
   constructor(private readonly database: Database) {}
 
   @Get(':clientId/journey')
+  @Roles('caseworker')
   @ApiOperation({ summary: 'The client’s timeline across agencies, in the order events happened' })
   @ApiOkResponse({ type: JourneyView })
-  async journey(@Param('clientId') clientId: string): Promise<JourneyView> {
+  async journey(@Param('clientId') clientId: string, @CurrentPrincipal() principal: Principal): Promise<JourneyView> {
     if (!PSEUDONYMOUS_ID.test(clientId)) {
       throw new CodedHttpException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'clientId must be a pseudonymous id');
     }
+    await ClientAccess.assertVisible(principal, clientId, this.database.dataSource.manager);
     const rows: { event_id: string; event_type: string; occurred_at: Date; agency_ids: string[]; summary: string; details: Record<string, unknown> }[] =
       await this.database.dataSource.query(
         `SELECT event_id, event_type, occurred_at, agency_ids, summary, details FROM journey_entry WHERE client_id = $1 ORDER BY seq`,

@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { ReferralRequestedV1 } from '@umbrella/contracts';
+import { Actor, ReferralRequestedV1 } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +9,7 @@ import { RequestReferralRequestDto } from './request-referral.request.dto';
 
 export interface RequestReferralCommand extends RequestReferralRequestDto {
   readonly correlationId?: string;
+  readonly actor: Actor;
 }
 
 @Injectable()
@@ -51,6 +52,7 @@ export class RequestReferralHandler {
           schemaVersion: 1,
           producer: 'referral',
           correlationId: command.correlationId,
+          actor: command.actor,
           data: {
             referralId: row.id,
             clientId: row.clientId,

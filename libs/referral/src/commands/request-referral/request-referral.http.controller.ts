@@ -1,20 +1,29 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { actorOf, CurrentPrincipal, Principal, Roles } from '@umbrella/platform';
+import { ReferralAccess } from '../../access/referral.access-policy';
 import { ReferralView, toView } from '../../referral.view';
 import { RequestReferralHandler } from './request-referral.handler';
 import { RequestReferralRequestDto } from './request-referral.request.dto';
 
 @ApiTags('referrals')
+@ApiBearerAuth()
 @Controller('referrals')
 export class RequestReferralHttpController {
   constructor(private readonly handler: RequestReferralHandler) {}
 
   @Post()
+  @Roles('caseworker')
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ summary: 'Refer a client to another agency in one domain of support' })
   @ApiCreatedResponse({ type: ReferralView })
-  async request(@Body() body: RequestReferralRequestDto, @Headers('x-correlation-id') correlationId?: string): Promise<ReferralView> {
+  async request(
+    @Body() body: RequestReferralRequestDto,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('x-correlation-id') correlationId?: string,
+  ): Promise<ReferralView> {
+    ReferralAccess.request(principal, body.fromAgencyId);
     const safeCorrelation = correlationId && /^[A-Za-z0-9._-]{1,100}$/.test(correlationId) ? correlationId : undefined;
-    return toView(await this.handler.execute({ ...body, correlationId: safeCorrelation }));
+    return toView(await this.handler.execute({ ...body, correlationId: safeCorrelation, actor: actorOf(principal) }));
   }
 }

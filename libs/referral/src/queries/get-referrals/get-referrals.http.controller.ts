@@ -1,7 +1,8 @@
 import { Controller, Get, HttpStatus, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AGENCY_ID, PSEUDONYMOUS_ID } from '@umbrella/contracts';
-import { CodedHttpException, Database } from '@umbrella/platform';
+import { CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
+import { ReferralAccess } from '../../access/referral.access-policy';
 import { IsOptional, Matches } from 'class-validator';
 import { Referral } from '../../referral.entity';
 import { ReferralView, toView } from '../../referral.view';
@@ -17,26 +18,33 @@ export class ListReferralsQueryDto {
 }
 
 @ApiTags('referrals')
+@ApiBearerAuth()
 @Controller('referrals')
 export class GetReferralsHttpController {
   constructor(private readonly database: Database) {}
 
   @Get()
-  @ApiOperation({ summary: 'List referrals, newest first, optionally for one client or one agency (sent or received)' })
+  @Roles('caseworker', 'agency-admin')
+  @ApiOperation({ summary: "List the referrals your agency sent or received, newest first, optionally for one client" })
   @ApiOkResponse({ type: [ReferralView] })
-  async list(@Query() query: ListReferralsQueryDto): Promise<ReferralView[]> {
+  async list(@Query() query: ListReferralsQueryDto, @CurrentPrincipal() principal: Principal): Promise<ReferralView[]> {
+    const agencyId = ReferralAccess.listScope(principal, query.agencyId);
     const qb = this.database.dataSource.getRepository(Referral).createQueryBuilder('r').orderBy('r.requested_at', 'DESC').limit(200);
+    qb.where('(r.from_agency_id = :a OR r.to_agency_id = :a)', { a: agencyId });
     if (query.clientId) qb.andWhere('r.client_id = :clientId', { clientId: query.clientId });
-    if (query.agencyId) qb.andWhere('(r.from_agency_id = :a OR r.to_agency_id = :a)', { a: query.agencyId });
     return (await qb.getMany()).map(toView);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One referral' })
+  @Roles('caseworker', 'agency-admin')
+  @ApiOperation({ summary: 'One referral your agency sent or received' })
   @ApiOkResponse({ type: ReferralView })
-  async get(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST })) id: string): Promise<ReferralView> {
+  async get(
+    @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST })) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ReferralView> {
     const referral = await this.database.dataSource.getRepository(Referral).findOneBy({ id });
-    if (!referral) throw new CodedHttpException(HttpStatus.NOT_FOUND, 'REFERRAL.NOT_FOUND', 'No such referral.');
-    return toView(referral);
+    ReferralAccess.view(principal, referral);
+    return toView(referral as Referral);
   }
 }

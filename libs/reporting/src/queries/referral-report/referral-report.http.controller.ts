@@ -1,7 +1,8 @@
 import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { DOMAINS_OF_SUPPORT, DomainOfSupport } from '@umbrella/contracts';
-import { CodedHttpException, Database } from '@umbrella/platform';
+import { CodedHttpException, Database, Roles } from '@umbrella/platform';
+import { REPORT_READERS } from '../../access/reporting.access-policy';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 
 export class ReferralReportQueryDto {
@@ -26,6 +27,8 @@ export class ReferralReportView {
 }
 
 @ApiTags('reports')
+@ApiBearerAuth()
+@Roles(...REPORT_READERS)
 @Controller('reports')
 export class ReferralReportHttpController {
   constructor(private readonly database: Database) {}

@@ -1,0 +1,67 @@
+import { testAuthEnv } from './identity';
+import { recreateTestDatabase } from './infrastructure';
+import { RunningService, startService } from './service-process';
+
+export const SERVICE_NAMES = ['referral', 'agency-directory', 'client-journey', 'reporting'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export interface TestPlatform {
+  readonly services: Record<ServiceName, RunningService>;
+  readonly databases: Record<ServiceName, string>;
+  url(name: ServiceName, path: string): string;
+  /** Stops every service gracefully; resolves to how each exited. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }[]>;
+}
+
+/**
+ * Starts the four services as real processes on ports basePort+1…+4, each on a fresh database
+ * named umbrella_<service>_<tag>_test, the test broker and the test identity provider.
+ */
+export async function startPlatform(basePort: number, tag: string): Promise<TestPlatform> {
+  const databases = {} as Record<ServiceName, string>;
+  for (const name of SERVICE_NAMES) databases[name] = await recreateTestDatabase(`umbrella_${name.replace('-', '_')}_${tag}_test`);
+  const services = {} as Record<ServiceName, RunningService>;
+  await Promise.all(
+    SERVICE_NAMES.map(async (name, i) => {
+      services[name] = await startService(
+        name,
+        basePort + i + 1,
+        { DATABASE_URL: databases[name], KAFKA_BROKERS: process.env.KAFKA_BROKERS as string, INSTANCE_ID: `${name}-${tag}`, ...testAuthEnv() },
+        `${name}-${tag}`,
+      );
+    }),
+  );
+  return {
+    services,
+    databases,
+    url: (name, path) => `${services[name].url}${path}`,
+    stop: () => Promise.all(SERVICE_NAMES.map((n) => services[n].stop())),
+  };
+}
+
+export interface HttpResult {
+  readonly status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly body: any;
+}
+
+/** A JSON call with an optional bearer token; `raw` sends a body verbatim. */
+export async function http(method: string, url: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+  const res = await fetch(url, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON (e.g. metrics): keep the text
+  }
+  return { status: res.status, body };
+}

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { mintToken } from '../local-auth.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const directory = `http://127.0.0.1:${process.env.AGENCY_DIRECTORY_PORT ?? 3002}`;
+const directory_url = `http://127.0.0.1:${process.env.AGENCY_DIRECTORY_PORT ?? 3002}`;
 const referral = `http://127.0.0.1:${process.env.REFERRAL_PORT ?? 3001}`;
 const log = (m) => console.error(`[demo] ${m}`);
 
@@ -29,14 +29,39 @@ async function call(method, url, body, token) {
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-const agencies = JSON.parse(readFileSync(join(here, 'agencies.json'), 'utf8'));
-let created = 0;
-for (const agency of agencies) {
-  const { status, body } = await call('POST', `${directory}/agencies`, agency, coordinator);
-  if (status === 201) created += 1;
-  else if (status !== 409) throw new Error(`registering ${agency.id} failed: ${status} ${JSON.stringify(body)}`);
+const directory = JSON.parse(readFileSync(join(here, 'directory.json'), 'utf8'));
+const admins = new Map();
+async function adminOf(agencyId) {
+  if (!admins.has(agencyId)) admins.set(agencyId, await mintToken({ sub: `demo.admin@${agencyId}`, agencyId, roles: ['agency-admin'] }));
+  return admins.get(agencyId);
 }
-log(`${agencies.length} demo agencies in the directory (${created} new)`);
+const expect = (what, res, ...ok) => {
+  if (!ok.includes(res.status)) throw new Error(`${what} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res;
+};
+
+let created = 0;
+for (const { id, ...profile } of directory.agencies) {
+  const res = expect(`registering ${id}`, await call('POST', `${directory_url}/agencies`, { id, ...profile }, coordinator), 201, 409);
+  if (res.status === 201) created += 1;
+}
+log(`${directory.agencies.length} demo agencies in the directory (${created} new)`);
+
+let offered = 0;
+for (const agency of directory.agencies) {
+  const token = await adminOf(agency.id);
+  const profile = expect(`profile of ${agency.id}`, await call('GET', `${directory_url}/agencies/${agency.id}/profile`, undefined, token), 200).body;
+  const existing = new Set(profile.services.map((s) => s.name));
+  for (const { agencyId, ...service } of directory.services.filter((s) => s.agencyId === agency.id)) {
+    if (existing.has(service.name)) continue;
+    expect(`offering ${service.name}`, await call('POST', `${directory_url}/agencies/${agencyId}/services`, service, token), 201);
+    offered += 1;
+  }
+  if (!directory.unsigned.includes(agency.id)) {
+    expect(`signing for ${agency.id}`, await call('POST', `${directory_url}/agencies/${agency.id}/signatures`, { agreementVersion: directory.agreementVersion }, token), 200);
+  }
+}
+log(`${directory.services.length} demo services (${offered} new); every agency but ${directory.unsigned.join(', ')} signed agreement version ${directory.agreementVersion}`);
 
 const referrals = [
   { clientId: 'demo-client-0001', fromAgencyId: 'northbridge-jobcentre', toAgencyId: 'harbour-skills-college', domain: 'training' },

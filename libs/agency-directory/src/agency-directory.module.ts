@@ -2,10 +2,24 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { MessagingModule, MessagingTables1732400000000 } from '@umbrella/messaging';
 import { PlatformModule, ServiceConfig } from '@umbrella/platform';
 import { Agency } from './agency.entity';
+import { ImportHsdsHandler } from './commands/import-hsds/import-hsds.handler';
+import { ImportHsdsHttpController } from './commands/import-hsds/import-hsds.http.controller';
+import { OfferServiceHandler } from './commands/offer-service/offer-service.handler';
+import { OfferServiceHttpController } from './commands/offer-service/offer-service.http.controller';
 import { RegisterAgencyHandler } from './commands/register-agency/register-agency.handler';
 import { RegisterAgencyHttpController } from './commands/register-agency/register-agency.http.controller';
+import { SignaturesHandler } from './commands/sign-agreement/signatures.handler';
+import { SignaturesHttpController } from './commands/sign-agreement/signatures.http.controller';
+import { UpdateAgencyHandler } from './commands/update-agency/update-agency.handler';
+import { UpdateAgencyHttpController } from './commands/update-agency/update-agency.http.controller';
+import { ServiceLifecycleHandler } from './commands/update-capacity/update-capacity.handler';
+import { ServiceLifecycleHttpController } from './commands/update-capacity/update-capacity.http.controller';
 import { DirectoryTables1732400000200 } from './migrations/1732400000200-directory-tables';
+import { HsdsDirectory1732400000210 } from './migrations/1732400000210-hsds-directory';
 import { GetAgenciesHttpController } from './queries/get-agencies/get-agencies.http.controller';
+import { HsdsHttpController } from './queries/hsds/hsds.http.controller';
+import { InformationPackHttpController } from './queries/information-pack/information-pack.http.controller';
+import { SearchServicesHttpController } from './queries/search-services/search-services.http.controller';
 
 @Module({})
 export class AgencyDirectoryModule {
@@ -18,7 +32,7 @@ export class AgencyDirectoryModule {
           database: {
             url: config.DATABASE_URL,
             entities: [Agency],
-            migrations: [MessagingTables1732400000000, DirectoryTables1732400000200],
+            migrations: [MessagingTables1732400000000, DirectoryTables1732400000200, HsdsDirectory1732400000210],
           },
         }),
         MessagingModule.forRoot({
@@ -27,8 +41,19 @@ export class AgencyDirectoryModule {
           publishes: true,
         }),
       ],
-      controllers: [RegisterAgencyHttpController, GetAgenciesHttpController],
-      providers: [RegisterAgencyHandler],
+      controllers: [
+        RegisterAgencyHttpController,
+        UpdateAgencyHttpController,
+        GetAgenciesHttpController,
+        OfferServiceHttpController,
+        ServiceLifecycleHttpController,
+        SearchServicesHttpController,
+        SignaturesHttpController,
+        InformationPackHttpController,
+        ImportHsdsHttpController,
+        HsdsHttpController,
+      ],
+      providers: [RegisterAgencyHandler, UpdateAgencyHandler, OfferServiceHandler, ServiceLifecycleHandler, SignaturesHandler, ImportHsdsHandler],
     };
   }
 }

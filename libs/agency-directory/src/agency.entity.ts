@@ -18,6 +18,21 @@ export class Agency {
   @Column({ type: 'text' })
   region: string;
 
+  @Column({ name: 'hsds_id', type: 'uuid' })
+  hsdsId: string;
+
+  @Column({ type: 'text', nullable: true })
+  email: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  website: string | null;
+
+  @Column({ name: 'legal_status', type: 'text', nullable: true })
+  legalStatus: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
 }

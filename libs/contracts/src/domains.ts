@@ -25,3 +25,19 @@ export const STAKEHOLDER_TYPES = [
 ] as const;
 
 export type StakeholderType = (typeof STAKEHOLDER_TYPES)[number];
+
+/** Groups a service is aimed at (HSDS leaves this to attributes; we keep a closed list). */
+export const TARGET_GROUPS = [
+  'young-people',
+  'long-term-unemployed',
+  'lone-parents',
+  'disabled-people',
+  'ex-offenders',
+  'migrants-and-refugees',
+  'care-leavers',
+  'over-50s',
+  'veterans',
+  'everyone',
+] as const;
+
+export type TargetGroup = (typeof TARGET_GROUPS)[number];

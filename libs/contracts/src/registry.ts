@@ -1,5 +1,14 @@
 import { ClassConstructor } from 'class-transformer';
 import { AgencyRegisteredV1 } from './events/agency.events';
+import {
+  AgencyUpdatedV1,
+  AgreementSignatureSuspendedV1,
+  AgreementSignedV1,
+  ServiceCapacityChangedV1,
+  ServiceOfferedV1,
+  ServiceUpdatedV1,
+  ServiceWithdrawnV1,
+} from './events/directory.events';
 import { ReferralRequestedV1 } from './events/referral.events';
 import { EventEnvelope, EventEnvelopeDto } from './envelope';
 import { TOPICS, TopicDefinition } from './topics';
@@ -36,6 +45,63 @@ export const EVENT_CONTRACTS = [
     data: AgencyRegisteredV1,
     keyOf: (d) => d.agencyId,
     description: 'An agency joined the partnership directory.',
+  }),
+  // agency-directory
+  contract({
+    type: 'AgencyUpdated',
+    schemaVersion: 1,
+    topic: TOPICS.agencies,
+    data: AgencyUpdatedV1,
+    keyOf: (d) => d.agencyId,
+    description: "An agency's profile changed.",
+  }),
+  contract({
+    type: 'ServiceOffered',
+    schemaVersion: 1,
+    topic: TOPICS.agencies,
+    data: ServiceOfferedV1,
+    keyOf: (d) => d.agencyId,
+    description: 'An agency offers a new service, with the needs it addresses, its eligibility and capacity.',
+  }),
+  contract({
+    type: 'ServiceUpdated',
+    schemaVersion: 1,
+    topic: TOPICS.agencies,
+    data: ServiceUpdatedV1,
+    keyOf: (d) => d.agencyId,
+    description: 'A service changed (status, eligibility, needs, areas or capacity): the full new snapshot.',
+  }),
+  contract({
+    type: 'ServiceWithdrawn',
+    schemaVersion: 1,
+    topic: TOPICS.agencies,
+    data: ServiceWithdrawnV1,
+    keyOf: (d) => d.agencyId,
+    description: 'An agency no longer offers a service.',
+  }),
+  contract({
+    type: 'ServiceCapacityChanged',
+    schemaVersion: 1,
+    topic: TOPICS.agencies,
+    data: ServiceCapacityChangedV1,
+    keyOf: (d) => d.agencyId,
+    description: "A service's available places (and whether it keeps a waitlist) changed.",
+  }),
+  contract({
+    type: 'AgreementSigned',
+    schemaVersion: 1,
+    topic: TOPICS.agencies,
+    data: AgreementSignedV1,
+    keyOf: (d) => d.agencyId,
+    description: 'An agency signed a version of the umbrella agreement (UA-1).',
+  }),
+  contract({
+    type: 'AgreementSignatureSuspended',
+    schemaVersion: 1,
+    topic: TOPICS.agencies,
+    data: AgreementSignatureSuspendedV1,
+    keyOf: (d) => d.agencyId,
+    description: "A coordinator suspended an agency's signature of a version of the agreement.",
   }),
 ] as readonly EventContract[];
 

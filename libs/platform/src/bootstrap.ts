@@ -17,10 +17,13 @@ export interface ServiceDescription {
   readonly title: string;
   readonly description: string;
   readonly version?: string;
+  /** Routes that accept bodies larger than the default 256 kB, e.g. `{ '/hsds/import': '20mb' }`. */
+  readonly bodyLimits?: Readonly<Record<string, string>>;
 }
 
 /** Applies what every service's HTTP API shares: validation, error bodies, OpenAPI, shutdown hooks. */
 export function configureHttp(app: INestApplication, service: ServiceDescription): void {
+  for (const [path, limit] of Object.entries(service.bodyLimits ?? {})) app.use(path, json({ limit }));
   app.use(json({ limit: '256kb' }));
   app.use(bodyErrors);
   app.useGlobalPipes(validationPipe());

@@ -9,6 +9,7 @@ async function main(): Promise<void> {
       name: 'agency-directory',
       title: 'Umbrella agency directory',
       description: 'Agencies of the partnership, their services, capacity and agreement signatures.',
+      bodyLimits: { '/hsds/import': '20mb' },
     },
     () => AgencyDirectoryModule.forRoot(config),
     { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL },

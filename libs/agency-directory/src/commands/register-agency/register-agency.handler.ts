@@ -13,12 +13,14 @@ export class RegisterAgencyHandler {
   ) {}
 
   /** Registers the agency and publishes `AgencyRegistered` in one transaction. */
-  async execute(command: RegisterAgencyRequestDto, actor: Actor): Promise<Agency> {
+  /** `hsdsId` keeps the organization id of an imported HSDS directory; new agencies get a fresh one. */
+  async execute(command: RegisterAgencyRequestDto, actor: Actor, hsdsId?: string): Promise<Agency> {
     const agency = await this.database.dataSource.transaction(async (tx) => {
       const inserted: { id: string }[] = await tx.query(
-        `INSERT INTO agency (id, name, description, stakeholder_type, region) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO agency (id, name, description, stakeholder_type, region, email, website, legal_status, hsds_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::uuid, gen_random_uuid()))
          ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [command.id, command.name, command.description ?? '', command.stakeholderType, command.region],
+        [command.id, command.name, command.description ?? '', command.stakeholderType, command.region, command.email ?? null, command.website ?? null, command.legalStatus ?? null, hsdsId ?? null],
       );
       if (inserted.length === 0) {
         throw new CodedHttpException(HttpStatus.CONFLICT, 'AGENCY.ALREADY_REGISTERED', `Agency ${command.id} is already registered.`);

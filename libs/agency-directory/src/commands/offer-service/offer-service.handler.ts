@@ -1,0 +1,69 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Actor, ServiceOfferedV1, ServiceUpdatedV1 } from '@umbrella/contracts';
+import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { CodedHttpException, Database } from '@umbrella/platform';
+import { randomUUID } from 'node:crypto';
+import { loadService, ServiceRecord, snapshotOf, writeService } from '../../service.store';
+import { crossFieldProblems, ServiceRequestDto } from './service.request.dto';
+
+export function assertCrossFields(dto: ServiceRequestDto): void {
+  const problems = crossFieldProblems(dto);
+  if (problems.length > 0) {
+    throw new CodedHttpException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request is invalid; see errors for each bad field.', problems);
+  }
+}
+
+/** Offers a new service, or replaces an existing one, and publishes its full snapshot. */
+@Injectable()
+export class OfferServiceHandler {
+  constructor(
+    private readonly database: Database,
+    private readonly messaging: Messaging,
+  ) {}
+
+  /** `id` keeps the service id of an imported HSDS directory; new services get a fresh one. */
+  async offer(agencyId: string, dto: ServiceRequestDto, actor: Actor, id: string = randomUUID()): Promise<ServiceRecord> {
+    assertCrossFields(dto);
+    const service = await this.database.dataSource.transaction(async (tx) => {
+      const agency: unknown[] = await tx.query('SELECT 1 FROM agency WHERE id = $1', [agencyId]);
+      if (agency.length === 0) throw new CodedHttpException(HttpStatus.NOT_FOUND, 'AGENCY.NOT_FOUND', 'No such agency.');
+      await writeService(tx, id, agencyId, dto, true);
+      const record = (await loadService(tx, id)) as ServiceRecord;
+      await appendToOutbox(tx, [
+        newEvent<ServiceOfferedV1>({
+          type: 'ServiceOffered',
+          schemaVersion: 1,
+          producer: 'agency-directory',
+          actor,
+          data: { ...snapshotOf(record), offeredAt: new Date().toISOString() },
+        }),
+      ]);
+      return record;
+    });
+    this.messaging.afterCommit();
+    return service;
+  }
+
+  async update(serviceId: string, dto: ServiceRequestDto, actor: Actor, assertMayManage: (agencyId: string) => void): Promise<ServiceRecord> {
+    assertCrossFields(dto);
+    const service = await this.database.dataSource.transaction(async (tx) => {
+      const rows: { agency_id: string; status: string }[] = await tx.query('SELECT agency_id, status FROM service WHERE id = $1 FOR UPDATE', [serviceId]);
+      if (rows.length === 0) throw new CodedHttpException(HttpStatus.NOT_FOUND, 'SERVICE.NOT_FOUND', 'No such service.');
+      assertMayManage(rows[0].agency_id);
+      await writeService(tx, serviceId, rows[0].agency_id, dto, false);
+      const record = (await loadService(tx, serviceId)) as ServiceRecord;
+      await appendToOutbox(tx, [
+        newEvent<ServiceUpdatedV1>({
+          type: 'ServiceUpdated',
+          schemaVersion: 1,
+          producer: 'agency-directory',
+          actor,
+          data: { ...snapshotOf(record), updatedAt: new Date().toISOString() },
+        }),
+      ]);
+      return record;
+    });
+    this.messaging.afterCommit();
+    return service;
+  }
+}

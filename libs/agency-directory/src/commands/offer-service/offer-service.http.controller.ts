@@ -1,0 +1,33 @@
+import { Body, Controller, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { actorOf, CurrentPrincipal, Principal, Roles } from '@umbrella/platform';
+import { DirectoryAccess } from '../../access/directory.access-policy';
+import { AgencyIdParam, ServiceIdParam } from '../../params';
+import { ServiceView, toServiceView } from '../../service.view';
+import { OfferServiceHandler } from './offer-service.handler';
+import { ServiceRequestDto } from './service.request.dto';
+
+@ApiTags('services')
+@ApiBearerAuth()
+@Controller()
+export class OfferServiceHttpController {
+  constructor(private readonly handler: OfferServiceHandler) {}
+
+  @Post('agencies/:agencyId/services')
+  @Roles('agency-admin', 'coordinator')
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({ summary: "Offer a service of the agency: needs, eligibility, areas, locations, contacts and capacity" })
+  @ApiCreatedResponse({ type: ServiceView })
+  async offer(@Param() { agencyId }: AgencyIdParam, @Body() body: ServiceRequestDto, @CurrentPrincipal() principal: Principal): Promise<ServiceView> {
+    DirectoryAccess.manageAgency(principal, agencyId);
+    return toServiceView(await this.handler.offer(agencyId, body, actorOf(principal)));
+  }
+
+  @Put('services/:id')
+  @Roles('agency-admin', 'coordinator')
+  @ApiOperation({ summary: 'Replace a service’s description, eligibility, needs, areas, locations, contacts and capacity' })
+  @ApiOkResponse({ type: ServiceView })
+  async update(@Param() { id }: ServiceIdParam, @Body() body: ServiceRequestDto, @CurrentPrincipal() principal: Principal): Promise<ServiceView> {
+    return toServiceView(await this.handler.update(id, body, actorOf(principal), (agencyId) => DirectoryAccess.manageAgency(principal, agencyId)));
+  }
+}

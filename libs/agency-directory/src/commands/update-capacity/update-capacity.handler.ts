@@ -1,0 +1,78 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Actor, ServiceCapacityChangedV1, ServiceWithdrawnV1 } from '@umbrella/contracts';
+import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { CodedHttpException, Database } from '@umbrella/platform';
+import { CapacityDto } from '../offer-service/service.request.dto';
+
+/**
+ * The two small, frequent changes to a service: its capacity (agencies update it daily, so it is
+ * one UPDATE and one event) and its withdrawal.
+ */
+@Injectable()
+export class ServiceLifecycleHandler {
+  constructor(
+    private readonly database: Database,
+    private readonly messaging: Messaging,
+  ) {}
+
+  async updateCapacity(serviceId: string, dto: CapacityDto, actor: Actor, assertMayManage: (agencyId: string) => void): Promise<ServiceCapacityChangedV1> {
+    const event = await this.database.dataSource.transaction(async (tx) => {
+      const rows: { agency_id: string; status: string; maximum: number | null; waitlist_allowed: boolean }[] = await tx.query(
+        `SELECT s.agency_id, s.status, c.maximum, c.waitlist_allowed FROM service s LEFT JOIN service_capacity c ON c.service_id = s.id
+          WHERE s.id = $1 FOR UPDATE OF s`,
+        [serviceId],
+      );
+      if (rows.length === 0) throw new CodedHttpException(HttpStatus.NOT_FOUND, 'SERVICE.NOT_FOUND', 'No such service.');
+      const current = rows[0];
+      assertMayManage(current.agency_id);
+      if (current.status === 'defunct') throw new CodedHttpException(HttpStatus.CONFLICT, 'SERVICE.WITHDRAWN', 'The service has been withdrawn.');
+      const maximum = dto.maximum !== undefined ? dto.maximum : current.maximum;
+      if (maximum !== null && maximum !== undefined && dto.available > maximum) {
+        throw new CodedHttpException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request is invalid; see errors for each bad field.', [
+          'available: available must not be above maximum',
+        ]);
+      }
+      const waitlistAllowed = dto.waitlistAllowed ?? current.waitlist_allowed ?? false;
+      const [{ updated }] = await tx.query(
+        `INSERT INTO service_capacity (id, service_id, available, maximum, waitlist_allowed, updated) VALUES (gen_random_uuid(), $1, $2, $3, $4, now())
+         ON CONFLICT (service_id) DO UPDATE SET available = EXCLUDED.available, maximum = EXCLUDED.maximum,
+           waitlist_allowed = EXCLUDED.waitlist_allowed, updated = now()
+         RETURNING updated`,
+        [serviceId, dto.available, maximum ?? null, waitlistAllowed],
+      );
+      const data: ServiceCapacityChangedV1 = {
+        serviceId,
+        agencyId: current.agency_id,
+        available: dto.available,
+        ...(maximum !== null && maximum !== undefined ? { maximum } : {}),
+        waitlistAllowed,
+        updatedAt: (updated as Date).toISOString(),
+      };
+      await appendToOutbox(tx, [newEvent({ type: 'ServiceCapacityChanged', schemaVersion: 1, producer: 'agency-directory', actor, data })]);
+      return data;
+    });
+    this.messaging.afterCommit();
+    return event;
+  }
+
+  /** Withdrawn services stay on record (status defunct) so past referrals still name them. */
+  async withdraw(serviceId: string, actor: Actor, assertMayManage: (agencyId: string) => void): Promise<void> {
+    await this.database.dataSource.transaction(async (tx) => {
+      const rows: { agency_id: string; status: string }[] = await tx.query('SELECT agency_id, status FROM service WHERE id = $1 FOR UPDATE', [serviceId]);
+      if (rows.length === 0) throw new CodedHttpException(HttpStatus.NOT_FOUND, 'SERVICE.NOT_FOUND', 'No such service.');
+      assertMayManage(rows[0].agency_id);
+      if (rows[0].status === 'defunct') return;
+      await tx.query(`UPDATE service SET status = 'defunct', updated_at = now() WHERE id = $1`, [serviceId]);
+      await appendToOutbox(tx, [
+        newEvent<ServiceWithdrawnV1>({
+          type: 'ServiceWithdrawn',
+          schemaVersion: 1,
+          producer: 'agency-directory',
+          actor,
+          data: { serviceId, agencyId: rows[0].agency_id, withdrawnAt: new Date().toISOString() },
+        }),
+      ]);
+    });
+    this.messaging.afterCommit();
+  }
+}

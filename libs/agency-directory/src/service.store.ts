@@ -123,21 +123,20 @@ export async function loadServices(db: EntityManager, ids: readonly string[]): P
        FROM service s JOIN agency a ON a.id = s.agency_id WHERE s.id = ANY($1::uuid[])`,
     [ids],
   );
-  const [needs, areas, locations, contacts, capacities] = await Promise.all([
-    db.query(
+  // One after another: inside a transaction they share one connection, which runs one query at a time.
+  const needs = await db.query(
       `SELECT sn.service_id, sn.attribute_id, t.id AS term_id, t.code, t.name, t.description
          FROM service_need sn JOIN taxonomy_term t ON t.id = sn.taxonomy_term_id WHERE sn.service_id = ANY($1::uuid[]) ORDER BY t.code`,
       [ids],
-    ),
-    db.query('SELECT id, service_id, name, description FROM service_area WHERE service_id = ANY($1::uuid[]) ORDER BY name', [ids]),
-    db.query(
+    );
+  const areas = await db.query('SELECT id, service_id, name, description FROM service_area WHERE service_id = ANY($1::uuid[]) ORDER BY name', [ids]);
+  const locations = await db.query(
       `SELECT sal.service_id, sal.id AS sal_id, l.* FROM service_at_location sal JOIN location l ON l.id = sal.location_id
         WHERE sal.service_id = ANY($1::uuid[]) ORDER BY l.name`,
       [ids],
-    ),
-    db.query('SELECT * FROM contact WHERE service_id = ANY($1::uuid[]) ORDER BY name NULLS LAST', [ids]),
-    db.query('SELECT * FROM service_capacity WHERE service_id = ANY($1::uuid[])', [ids]),
-  ]);
+    );
+  const contacts = await db.query('SELECT * FROM contact WHERE service_id = ANY($1::uuid[]) ORDER BY name NULLS LAST', [ids]);
+  const capacities = await db.query('SELECT * FROM service_capacity WHERE service_id = ANY($1::uuid[])', [ids]);
   const of = <T extends { service_id: string }>(rows: T[], id: string) => rows.filter((r) => r.service_id === id);
   const byId = new Map(
     services.map((s) => {

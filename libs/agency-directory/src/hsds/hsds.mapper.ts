@@ -155,6 +155,11 @@ export function hsdsService(s: ServiceRecord, taxonomy: HsdsTaxonomyRow, organiz
   });
 }
 
+/** List pages carry only one-to-one fields (HSDS `*_list` schemas); the detail endpoints carry the rest. */
+export function oneToOne(record: Json): Json {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => !Array.isArray(v) && (typeof v !== 'object' || v === null)));
+}
+
 /** HSDS wants UUIDs for sub-records we store inline; derive stable ones from the parent's id. */
 export function uuidFrom(parent: string, n: number): string {
   const hex = parent.replace(/-/g, '');

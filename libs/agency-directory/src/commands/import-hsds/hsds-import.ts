@@ -79,7 +79,8 @@ export function recordsOf(body: unknown): Json[] {
   if (body && typeof body === 'object') {
     const o = body as Json;
     if (Array.isArray(o.contents)) return o.contents as Json[];
-    if (Array.isArray(o.organizations) || Array.isArray(o.services)) {
+    // an organization record also has `services`; a bundle has no name of its own
+    if ((Array.isArray(o.organizations) || Array.isArray(o.services)) && typeof o.name !== 'string') {
       return [...((o.organizations as Json[]) ?? []), ...((o.services as Json[]) ?? [])];
     }
     return [o];

@@ -73,7 +73,8 @@ export class SignaturesHandler {
 
   async suspend(agencyId: string, version: string, reason: string, actor: Actor): Promise<SignatureView> {
     const view = await this.database.dataSource.transaction(async (tx) => {
-      const rows: Record<string, unknown>[] = await tx.query(
+      // TypeORM answers UPDATE … RETURNING with [rows, affected]
+      const [rows]: [Record<string, unknown>[], number] = await tx.query(
         `UPDATE agreement_signature SET status = 'suspended', suspended_at = now(), suspension_reason = $3
           WHERE agency_id = $1 AND agreement_version = $2 AND status = 'signed' RETURNING *`,
         [agencyId, version, reason],

@@ -14,7 +14,8 @@ export class UpdateAgencyHandler {
 
   async execute(agencyId: string, dto: AgencyProfileDto, actor: Actor): Promise<Agency> {
     const agency = await this.database.dataSource.transaction(async (tx) => {
-      const updated: unknown[] = await tx.query(
+      // TypeORM answers UPDATE … RETURNING with [rows, affected]
+      const [updated]: [unknown[], number] = await tx.query(
         `UPDATE agency SET name = $2, description = $3, stakeholder_type = $4, region = $5, email = $6, website = $7, legal_status = $8, updated_at = now()
           WHERE id = $1 RETURNING id`,
         [agencyId, dto.name, dto.description ?? '', dto.stakeholderType, dto.region, dto.email ?? null, dto.website ?? null, dto.legalStatus ?? null],

@@ -4,7 +4,7 @@ import { CodedHttpException, Database, Roles } from '@umbrella/platform';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DirectoryAccess } from '../../access/directory.access-policy';
-import { hsdsOrganization, HsdsAgencyRow, hsdsPage, hsdsService, HsdsTaxonomyRow, hsdsTaxonomy, hsdsTerm, HsdsTermRow, hsdsLocation } from '../../hsds/hsds.mapper';
+import { hsdsOrganization, HsdsAgencyRow, hsdsPage, hsdsService, HsdsTaxonomyRow, hsdsTaxonomy, hsdsTerm, HsdsTermRow, oneToOne } from '../../hsds/hsds.mapper';
 import { NEEDS_TAXONOMY_ID } from '../../migrations/1732400000210-hsds-directory';
 import { loadService, loadServices } from '../../service.store';
 
@@ -47,7 +47,7 @@ export class HsdsHttpController {
     const [{ n }] = await this.db.query('SELECT count(*)::int AS n FROM service');
     const ids: { id: string }[] = await this.db.query('SELECT id FROM service ORDER BY name, id LIMIT $1 OFFSET $2', [perPage, (page - 1) * perPage]);
     const [services, taxonomy] = await Promise.all([loadServices(this.db, ids.map((r) => r.id)), this.taxonomy()]);
-    return hsdsPage(services.map((s) => hsdsService(s, taxonomy)), n, page, perPage);
+    return hsdsPage(services.map((s) => oneToOne(hsdsService(s, taxonomy))), n, page, perPage);
   }
 
   @Get('services/:id')
@@ -65,7 +65,7 @@ export class HsdsHttpController {
     const { page, perPage } = paging(q);
     const [{ n }] = await this.db.query('SELECT count(*)::int AS n FROM agency');
     const rows: HsdsAgencyRow[] = await this.db.query('SELECT * FROM agency ORDER BY name, id LIMIT $1 OFFSET $2', [perPage, (page - 1) * perPage]);
-    return hsdsPage(rows.map(hsdsOrganization), n, page, perPage);
+    return hsdsPage(rows.map((r) => oneToOne(hsdsOrganization(r))), n, page, perPage);
   }
 
   @Get('organizations/:id')
@@ -110,7 +110,7 @@ export class HsdsHttpController {
     const contents = rows.map((r) => {
       const service = services.find((s) => s.id === r.service_id)!;
       const location = service.locations.find((l) => l.serviceAtLocationId === r.id)!;
-      return { id: r.id, service_id: r.service_id, location_id: r.location_id, location: hsdsLocation(location, service.agencyHsdsId) };
+      return { id: r.id, service_id: r.service_id, location_id: r.location_id, description: `${service.name} at ${location.name}` };
     });
     return hsdsPage(contents, n, page, perPage);
   }

@@ -183,9 +183,13 @@ describe('messaging on the real broker and database', () => {
     consumer.start();
     stoppables.push(consumer);
 
+    // the two events have different keys, so they may be consumed in either order
     await waitFor(async () => ((await effects(prefix)).length === 1 ? true : undefined), { what: 'the later event' });
+    const [row] = await waitFor(async () => {
+      const rows = await dataSource.query('SELECT reason, event_id FROM dead_letter WHERE event_id = $1', [failing.eventId]);
+      return rows.length === 1 ? rows : undefined;
+    }, { what: 'the dead letter' });
     expect(attempts).toBe(3);
-    const [row] = await dataSource.query('SELECT reason, event_id FROM dead_letter WHERE event_id = $1', [failing.eventId]);
     expect(row.reason).toBe('handler failed after 3 attempts: cannot apply this one');
     const [{ n }] = await dataSource.query('SELECT count(*)::int AS n FROM inbox WHERE event_id = $1', [failing.eventId]);
     expect(n).toBe(0);

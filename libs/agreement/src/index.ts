@@ -1,0 +1,5 @@
+export * from './rules';
+export * from './agreement';
+export * from './calendar';
+export * from './lifecycle';
+export * from './decide';

@@ -7,3 +7,4 @@ export * from './registry';
 export * from './events/referral.events';
 export * from './events/agency.events';
 export * from './events/directory.events';
+export * from './events/client.events';

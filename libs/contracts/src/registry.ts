@@ -10,7 +10,17 @@ import {
   ServiceWithdrawnV1,
 } from './events/directory.events';
 import { ClientErasedV1, ClientRegisteredV1, ConsentGivenV1, ConsentWithdrawnV1, KeyWorkerAssignedV1, MilestoneRecordedV1 } from './events/client.events';
-import { ReferralRequestedV1 } from './events/referral.events';
+import {
+  AgreementDecisionRecordedV1,
+  AgreementPublishedV1,
+  ClaimGrantedV1,
+  ClaimReleasedV1,
+  LeadHandedOverV1,
+  OutcomeCreditedV1,
+  ReferralRequestedV1,
+  ReferralRequestedV2,
+  ReferralTransitionV1,
+} from './events/referral.events';
 import { EventEnvelope, EventEnvelopeDto } from './envelope';
 import { TOPICS, TopicDefinition } from './topics';
 import { Validated, validatePlain } from './validation';
@@ -46,6 +56,143 @@ export const EVENT_CONTRACTS = [
     data: AgencyRegisteredV1,
     keyOf: (d) => d.agencyId,
     description: 'An agency joined the partnership directory.',
+  }),
+  // referral lifecycle, claims and decisions
+  contract({
+    type: 'ReferralRequested',
+    schemaVersion: 2,
+    topic: TOPICS.referrals,
+    data: ReferralRequestedV2,
+    keyOf: (d) => d.clientId,
+    description: 'An agency asked another agency to work with a client in one domain; with the answer deadline (UA-8), waitlist (UA-7) and lead handover.',
+  }),
+  contract({
+    type: 'ReferralAccepted',
+    schemaVersion: 1,
+    topic: TOPICS.referrals,
+    data: ReferralTransitionV1,
+    keyOf: (d) => d.clientId,
+    description: 'The receiving agency accepted the referral; it now holds a claim in the domain.',
+  }),
+  contract({
+    type: 'ReferralRejected',
+    schemaVersion: 1,
+    topic: TOPICS.referrals,
+    data: ReferralTransitionV1,
+    keyOf: (d) => d.clientId,
+    description: 'The receiving agency declined the referral, with a structured reason.',
+  }),
+  contract({
+    type: 'ReferralStarted',
+    schemaVersion: 1,
+    topic: TOPICS.referrals,
+    data: ReferralTransitionV1,
+    keyOf: (d) => d.clientId,
+    description: 'The receiving agency started working with the client.',
+  }),
+  contract({
+    type: 'ReferralPaused',
+    schemaVersion: 1,
+    topic: TOPICS.referrals,
+    data: ReferralTransitionV1,
+    keyOf: (d) => d.clientId,
+    description: 'Work on the referral is paused.',
+  }),
+  contract({
+    type: 'ReferralResumed',
+    schemaVersion: 1,
+    topic: TOPICS.referrals,
+    data: ReferralTransitionV1,
+    keyOf: (d) => d.clientId,
+    description: 'Work on the referral resumed.',
+  }),
+  contract({
+    type: 'ReferralCompleted',
+    schemaVersion: 1,
+    topic: TOPICS.referrals,
+    data: ReferralTransitionV1,
+    keyOf: (d) => d.clientId,
+    description: 'The referral was completed.',
+  }),
+  contract({
+    type: 'ReferralFailed',
+    schemaVersion: 1,
+    topic: TOPICS.referrals,
+    data: ReferralTransitionV1,
+    keyOf: (d) => d.clientId,
+    description: 'The referral ended without the service being delivered.',
+  }),
+  contract({
+    type: 'ReferralCancelled',
+    schemaVersion: 1,
+    topic: TOPICS.referrals,
+    data: ReferralTransitionV1,
+    keyOf: (d) => d.clientId,
+    description: 'The referral was cancelled by either agency, or because consent was withdrawn.',
+  }),
+  contract({
+    type: 'ReferralExpired',
+    schemaVersion: 1,
+    topic: TOPICS.referrals,
+    data: ReferralTransitionV1,
+    keyOf: (d) => d.clientId,
+    description: 'The receiving agency did not answer within the response window (UA-8).',
+  }),
+  contract({
+    type: 'ReferralEnteredInError',
+    schemaVersion: 1,
+    topic: TOPICS.referrals,
+    data: ReferralTransitionV1,
+    keyOf: (d) => d.clientId,
+    description: 'The referral was a mistake; it stays on record, marked entered-in-error.',
+  }),
+  contract({
+    type: 'ClaimGranted',
+    schemaVersion: 1,
+    topic: TOPICS.referrals,
+    data: ClaimGrantedV1,
+    keyOf: (d) => d.clientId,
+    description: 'An agency now holds a claim on the client in a domain (UA-4).',
+  }),
+  contract({
+    type: 'ClaimReleased',
+    schemaVersion: 1,
+    topic: TOPICS.referrals,
+    data: ClaimReleasedV1,
+    keyOf: (d) => d.clientId,
+    description: 'A claim ended: handed over, its referral closed, or released by its holder (UA-9).',
+  }),
+  contract({
+    type: 'LeadHandedOver',
+    schemaVersion: 1,
+    topic: TOPICS.referrals,
+    data: LeadHandedOverV1,
+    keyOf: (d) => d.clientId,
+    description: "The client's lead agency changed by handover (UA-3, UA-9).",
+  }),
+  contract({
+    type: 'AgreementDecisionRecorded',
+    schemaVersion: 1,
+    topic: TOPICS.referrals,
+    data: AgreementDecisionRecordedV1,
+    keyOf: (d) => d.clientId,
+    description: 'A decision of the agreement engine, allowed or refused, with its rule and agreement version.',
+  }),
+  contract({
+    type: 'OutcomeCredited',
+    schemaVersion: 1,
+    topic: TOPICS.referrals,
+    data: OutcomeCreditedV1,
+    keyOf: (d) => d.clientId,
+    description: 'An outcome credited to exactly one agency, with the agencies that contributed (UA-10).',
+  }),
+  contract({
+    type: 'AgreementPublished',
+    schemaVersion: 1,
+    topic: TOPICS.agreements,
+    data: AgreementPublishedV1,
+    keyOf: (d) => d.agreementId,
+    description: 'A coordinator published a version of the umbrella agreement; it is the active version from now on.',
   }),
   // agency-directory
   contract({
@@ -176,4 +323,41 @@ export function parseEvent(raw: unknown, options = { strict: false }): Validated
     return { ok: false, errors: [`key: must be ${found.topic.keyedBy} of the payload (${expectedKey})`] };
   }
   return { ok: true, value: { ...envelope.value, data: data.value } };
+}
+
+/** Turns an event of a superseded version into the next version's shape. */
+export interface Upcaster {
+  readonly type: string;
+  readonly from: number;
+  readonly to: number;
+  readonly up: (data: Record<string, unknown>, envelope: EventEnvelope) => Record<string, unknown>;
+}
+
+export const UPCASTERS: readonly Upcaster[] = [
+  {
+    // v1 was published before the agreement set deadlines: it had the default two-day window, no waitlist, no handover.
+    type: 'ReferralRequested',
+    from: 1,
+    to: 2,
+    up: (data) => ({
+      ...data,
+      respondBy: new Date(Date.parse(String(data.requestedAt)) + 2 * 24 * 3600 * 1000).toISOString(),
+      waitlisted: false,
+      handsOverLead: false,
+    }),
+  },
+];
+
+export function latestVersion(type: string): number {
+  return Math.max(0, ...EVENT_CONTRACTS.filter((c) => c.type === type).map((c) => c.schemaVersion));
+}
+
+/** Brings an event to the latest version of its type, so consumers handle one shape per type. */
+export function upcast<T extends EventEnvelope>(event: T): T {
+  let current: EventEnvelope = event;
+  for (;;) {
+    const step = UPCASTERS.find((u) => u.type === current.type && u.from === current.schemaVersion);
+    if (!step) return current as T;
+    current = { ...current, schemaVersion: step.to, data: step.up(current.data as Record<string, unknown>, current) };
+  }
 }

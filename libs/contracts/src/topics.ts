@@ -37,6 +37,13 @@ export const TOPICS = {
     retentionMs: FOREVER,
     description: 'Agencies, their services, capacity and agreement signatures, keyed by agency id.',
   },
+  agreements: {
+    name: 'umbrella.agreements.v1',
+    keyedBy: 'agreementId',
+    partitions: 1,
+    retentionMs: FOREVER,
+    description: 'Published versions of the umbrella agreement, keyed by agreement id.',
+  },
   deadLetters: {
     name: 'umbrella.dead-letters.v1',
     keyedBy: 'originalKey',

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { EventEnvelope, parseEvent, TOPICS } from '@umbrella/contracts';
+import { EventEnvelope, parseEvent, TOPICS, upcast } from '@umbrella/contracts';
 import { Consumer, EachMessagePayload, IHeaders, Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { Wakeable } from './wakeable';
@@ -159,7 +159,8 @@ export class InboxConsumer {
     if (!result.ok) return { ok: false, reason: `invalid event: ${result.errors.join('; ')}` };
     const key = message.key?.toString('utf8');
     if (key !== result.value.key) return { ok: false, reason: `message key ${key ?? '(none)'} differs from the envelope key ${result.value.key}` };
-    return { ok: true, event: result.value };
+    // handlers see one shape per type: the latest version
+    return { ok: true, event: upcast(result.value) };
   }
 
   private async applyOnce(event: HandledEvent, handler: EventHandler): Promise<'handled' | 'duplicate'> {

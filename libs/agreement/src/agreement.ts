@@ -1,4 +1,5 @@
 import { DOMAINS_OF_SUPPORT, DomainOfSupport } from '@umbrella/contracts';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 
 export const CAPACITY_POLICIES = ['refuse', 'waitlist'] as const;
@@ -118,3 +119,6 @@ export function agreementDocument(a: Agreement): Json {
     },
   };
 }
+
+/** Where the agreement versions shipped with the platform live (read by the service that owns the agreement). */
+export const SHIPPED_AGREEMENT_V1 = join(__dirname, '..', 'agreements', 'umbrella-agreement.v1.yaml');

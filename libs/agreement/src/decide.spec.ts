@@ -191,6 +191,15 @@ describe('the lifecycle', () => {
     expect(step('requested', 'cancel', 'c')).toMatchObject({ code: 'REFERRAL.NOT_ADDRESSED_TO_AGENCY' });
   });
 
+  it('UA-2: the platform cancels a referral whose consent was withdrawn; it may not do anything else', () => {
+    const system = (action: string, reason: string | null) =>
+      decideStep(a, client(), directory(), { referral: referral({ status: 'accepted' }), action: action as never, byAgencyId: null, reason: reason as never }, NOW);
+    expect(system('cancel', 'consent-withdrawn')).toMatchObject({ outcome: 'allowed', checked: ['UA-2'], events: [{ to: 'cancelled', reason: 'consent-withdrawn' }] });
+    expect(system('cancel', 'other')).toMatchObject({ code: 'REFERRAL.NOT_ADDRESSED_TO_AGENCY' });
+    expect(system('start', null)).toMatchObject({ code: 'REFERRAL.NOT_ADDRESSED_TO_AGENCY' });
+    expect(decideStep(a, client(), directory(), { referral: referral(), action: 'expire', byAgencyId: 'b', reason: null }, NOW)).toMatchObject({ code: 'REFERRAL.NOT_ADDRESSED_TO_AGENCY' });
+  });
+
   it('UA-8: expires an unanswered referral after its deadline, not before', () => {
     const r = referral({ respondBy: new Date('2026-11-26T10:00:00Z') });
     const expire = (at: string) => decideStep(a, client(), directory(), { referral: r, action: 'expire', byAgencyId: null, reason: null }, new Date(at));

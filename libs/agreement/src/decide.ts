@@ -184,11 +184,19 @@ export interface ReferralStep {
 export function decideStep(a: Agreement, state: ClientState, directory: DirectoryView, step: ReferralStep, now: Date): Decision {
   const { referral: r, action } = step;
   const by = TRANSITIONS[action].by;
-  if (by === 'receiver' && step.byAgencyId !== r.toAgencyId) {
-    return refuse(a, 'REFERRAL.NOT_ADDRESSED_TO_AGENCY', `Only ${directory.agencyName(r.toAgencyId)}, to whom the referral is addressed, can ${action} it.`);
-  }
-  if (by === 'either' && step.byAgencyId !== r.fromAgencyId && step.byAgencyId !== r.toAgencyId) {
+  // the platform itself expires referrals (UA-8) and cancels what withdrawn consent no longer covers (UA-2)
+  const system = step.byAgencyId === null;
+  if (system && !(action === 'expire' || (action === 'cancel' && step.reason === 'consent-withdrawn'))) {
     return refuse(a, 'REFERRAL.NOT_ADDRESSED_TO_AGENCY', 'Only the referring or the receiving agency can do this.');
+  }
+  if (!system) {
+    if (by === 'system') return refuse(a, 'REFERRAL.NOT_ADDRESSED_TO_AGENCY', 'Only the platform expires referrals, when their response window has passed.');
+    if (by === 'receiver' && step.byAgencyId !== r.toAgencyId) {
+      return refuse(a, 'REFERRAL.NOT_ADDRESSED_TO_AGENCY', `Only ${directory.agencyName(r.toAgencyId)}, to whom the referral is addressed, can ${action} it.`);
+    }
+    if (by === 'either' && step.byAgencyId !== r.fromAgencyId && step.byAgencyId !== r.toAgencyId) {
+      return refuse(a, 'REFERRAL.NOT_ADDRESSED_TO_AGENCY', 'Only the referring or the receiving agency can do this.');
+    }
   }
   const to = nextStatus(r.status, action);
   if (!to) return refuse(a, 'REFERRAL.ILLEGAL_TRANSITION', `A referral that is ${r.status} cannot be ${pastTense(action)}.`);
@@ -202,7 +210,7 @@ export function decideStep(a: Agreement, state: ClientState, directory: Director
     const granted = state.claims.find((c) => c.referralId === r.id);
     if (granted) events.push({ type: 'ClaimReleased', agencyId: granted.agencyId, domain: granted.domain, reason: 'referral-closed' });
   }
-  return allow(a, events, action === 'expire' ? ['UA-8'] : []);
+  return allow(a, events, action === 'expire' ? ['UA-8'] : system ? ['UA-2'] : []);
 }
 
 function decideAccept(a: Agreement, state: ClientState, directory: DirectoryView, r: ReferralFacts, changed: EngineEvent): Decision {

@@ -24,8 +24,8 @@ export interface ErrorBody {
 
 /** An error whose code is part of the API contract (e.g. `REFERRAL.UNKNOWN_AGENCY`, `UA-4`). */
 export class CodedHttpException extends HttpException {
-  constructor(status: HttpStatus, code: string, message: string, errors?: string[]) {
-    super({ statusCode: status, code, message, ...(errors ? { errors } : {}) } satisfies ErrorBody, status);
+  constructor(status: HttpStatus, code: string, message: string, errors?: string[], extra?: Record<string, string>) {
+    super({ statusCode: status, code, message, ...(errors ? { errors } : {}), ...extra } satisfies ErrorBody, status);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export type ReferralStatus = 'requested';
+export type { ReferralStatus } from '@umbrella/agreement';
+import type { ReferralStatus } from '@umbrella/agreement';
 
 @Entity({ name: 'referral' })
 @Index(['clientId', 'domain'])
@@ -28,6 +29,27 @@ export class Referral {
 
   @Column({ name: 'requested_at', type: 'timestamptz' })
   requestedAt: Date;
+
+  @Column({ name: 'respond_by', type: 'timestamptz' })
+  respondBy: Date;
+
+  @Column({ type: 'boolean' })
+  waitlisted: boolean;
+
+  @Column({ name: 'hands_over_lead', type: 'boolean' })
+  handsOverLead: boolean;
+
+  @Column({ name: 'agreement_version', type: 'text', nullable: true })
+  agreementVersion: string | null;
+
+  @Column({ name: 'reason_code', type: 'text', nullable: true })
+  reasonCode: string | null;
+
+  @Column({ name: 'reason_text', type: 'text', nullable: true })
+  reasonText: string | null;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

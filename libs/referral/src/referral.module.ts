@@ -2,25 +2,35 @@ import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common'
 import { TOPICS } from '@umbrella/contracts';
 import { Messaging, MessagingModule, MessagingTables1732400000000 } from '@umbrella/messaging';
 import { PlatformModule, ServiceConfig } from '@umbrella/platform';
+import { AgreementStore } from './agreement/agreement.store';
+import { ClaimsHandler, ClaimsHttpController } from './commands/claims/claims.http.controller';
 import { RequestReferralHandler } from './commands/request-referral/request-referral.handler';
 import { RequestReferralHttpController } from './commands/request-referral/request-referral.http.controller';
+import { TransitionReferralHandler, TransitionReferralHttpController } from './commands/transition-referral/transition-referral.http.controller';
+import { DecisionRunner } from './engine/decision-runner';
 import { ReferralTables1732400000100 } from './migrations/1732400000100-referral-tables';
+import { AgreementAndClaims1732400000110 } from './migrations/1732400000110-agreement-and-claims';
+import { AgreementHttpController } from './queries/decisions/decisions.http.controller';
 import { GetReferralsHttpController } from './queries/get-referrals/get-referrals.http.controller';
-import { onAgencyRegistered } from './read-models/agencies.projection';
+import { referralConsumerHandlers } from './read-models/agencies.projection';
 import { KnownAgency } from './read-models/known-agency.entity';
 import { Referral } from './referral.entity';
+import { ExpiryScheduler } from './scheduler/expiry.scheduler';
 
 export const REFERRAL_CONSUMER = 'referral.read-models';
 
 @Injectable()
 class ReferralConsumers implements OnModuleInit {
-  constructor(private readonly messaging: Messaging) {}
+  constructor(
+    private readonly messaging: Messaging,
+    private readonly runner: DecisionRunner,
+  ) {}
 
   onModuleInit(): void {
     this.messaging.registerConsumer({
       name: REFERRAL_CONSUMER,
-      topics: [TOPICS.agencies.name],
-      handlers: { AgencyRegistered: onAgencyRegistered },
+      topics: [TOPICS.agencies.name, TOPICS.clients.name],
+      handlers: referralConsumerHandlers(this.runner),
     });
   }
 }
@@ -36,7 +46,7 @@ export class ReferralModule {
           database: {
             url: config.DATABASE_URL,
             entities: [Referral, KnownAgency],
-            migrations: [MessagingTables1732400000000, ReferralTables1732400000100],
+            migrations: [MessagingTables1732400000000, ReferralTables1732400000100, AgreementAndClaims1732400000110],
           },
         }),
         MessagingModule.forRoot({
@@ -45,8 +55,8 @@ export class ReferralModule {
           publishes: true,
         }),
       ],
-      controllers: [RequestReferralHttpController, GetReferralsHttpController],
-      providers: [RequestReferralHandler, ReferralConsumers],
+      controllers: [RequestReferralHttpController, GetReferralsHttpController, TransitionReferralHttpController, ClaimsHttpController, AgreementHttpController],
+      providers: [AgreementStore, DecisionRunner, RequestReferralHandler, TransitionReferralHandler, ClaimsHandler, ExpiryScheduler, ReferralConsumers],
     };
   }
 }

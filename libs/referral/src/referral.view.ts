@@ -10,6 +10,13 @@ export class ReferralView {
   @ApiPropertyOptional({ nullable: true, type: String }) serviceId: string | null;
   @ApiProperty() status: string;
   @ApiProperty() requestedAt: string;
+  @ApiProperty({ description: 'The receiving agency answers by then, or the referral expires (UA-8)' }) respondBy: string;
+  @ApiProperty() waitlisted: boolean;
+  @ApiProperty() handsOverLead: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String }) agreementVersion: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) reason: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Free text kept in this service only' }) reasonText: string | null;
+  @ApiProperty() updatedAt: string;
 }
 
 export function toView(r: Referral): ReferralView {
@@ -22,5 +29,12 @@ export function toView(r: Referral): ReferralView {
     serviceId: r.serviceId,
     status: r.status,
     requestedAt: r.requestedAt.toISOString(),
+    respondBy: r.respondBy.toISOString(),
+    waitlisted: r.waitlisted,
+    handsOverLead: r.handsOverLead,
+    agreementVersion: r.agreementVersion,
+    reason: r.reasonCode,
+    reasonText: r.reasonText,
+    updatedAt: r.updatedAt.toISOString(),
   };
 }

@@ -1,10 +1,29 @@
-import { AgencyRegisteredV1 } from '@umbrella/contracts';
-import { HandledEvent } from '@umbrella/messaging';
+import { decideOutcome, decideStep } from '@umbrella/agreement';
+import {
+  AgencyRegisteredV1,
+  AgencyUpdatedV1,
+  AgreementSignatureSuspendedV1,
+  AgreementSignedV1,
+  ClientRegisteredV1,
+  ConsentGivenV1,
+  ConsentWithdrawnV1,
+  MilestoneRecordedV1,
+  ServiceCapacityChangedV1,
+  ServiceSnapshotV1,
+  ServiceWithdrawnV1,
+} from '@umbrella/contracts';
+import { EventHandler, HandledEvent } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
+import { toFacts } from '../engine/client-state';
+import { DecisionRunner } from '../engine/decision-runner';
 
-/** Keeps `known_agency` current from the directory's events. */
-export async function onAgencyRegistered(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const data = event.data as AgencyRegisteredV1;
+/*
+ * The referral service's own copies of other services' data, built from their events, so no
+ * decision ever waits on a call to another service.
+ */
+
+async function upsertAgency(event: HandledEvent, tx: EntityManager): Promise<void> {
+  const data = event.data as AgencyRegisteredV1 | AgencyUpdatedV1;
   await tx.query(
     `INSERT INTO known_agency (agency_id, name, stakeholder_type, region, updated_at)
      VALUES ($1, $2, $3, $4, $5)
@@ -12,4 +31,95 @@ export async function onAgencyRegistered(event: HandledEvent, tx: EntityManager)
        SET name = EXCLUDED.name, stakeholder_type = EXCLUDED.stakeholder_type, region = EXCLUDED.region, updated_at = EXCLUDED.updated_at`,
     [data.agencyId, data.name, data.stakeholderType, data.region, event.occurredAt],
   );
+}
+
+async function signature(event: HandledEvent, tx: EntityManager): Promise<void> {
+  const data = event.data as AgreementSignedV1 | AgreementSignatureSuspendedV1;
+  await tx.query(
+    `INSERT INTO agency_signature (agency_id, agreement_version, signed, updated_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (agency_id, agreement_version) DO UPDATE SET signed = EXCLUDED.signed, updated_at = EXCLUDED.updated_at
+     WHERE agency_signature.updated_at <= EXCLUDED.updated_at`,
+    [data.agencyId, data.agreementVersion, event.type === 'AgreementSigned', event.occurredAt],
+  );
+}
+
+async function service(event: HandledEvent, tx: EntityManager): Promise<void> {
+  const s = event.data as ServiceSnapshotV1;
+  await tx.query(
+    `INSERT INTO known_service (service_id, agency_id, name, status, domain, available, waitlist_allowed, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (service_id) DO UPDATE SET agency_id = EXCLUDED.agency_id, name = EXCLUDED.name, status = EXCLUDED.status, domain = EXCLUDED.domain,
+       available = EXCLUDED.available, waitlist_allowed = EXCLUDED.waitlist_allowed, updated_at = EXCLUDED.updated_at`,
+    [s.serviceId, s.agencyId, s.name, s.status, s.domain, s.capacity.available, s.capacity.waitlistAllowed, event.occurredAt],
+  );
+}
+
+async function capacity(event: HandledEvent, tx: EntityManager): Promise<void> {
+  const c = event.data as ServiceCapacityChangedV1;
+  await tx.query('UPDATE known_service SET available = $2, waitlist_allowed = $3, updated_at = $4 WHERE service_id = $1', [c.serviceId, c.available, c.waitlistAllowed, event.occurredAt]);
+}
+
+async function withdrawn(event: HandledEvent, tx: EntityManager): Promise<void> {
+  const w = event.data as ServiceWithdrawnV1;
+  await tx.query(`UPDATE known_service SET status = 'defunct', updated_at = $2 WHERE service_id = $1`, [w.serviceId, event.occurredAt]);
+}
+
+/** The registering agency leads the case until it hands the lead over by referral (UA-3). */
+async function clientRegistered(event: HandledEvent, tx: EntityManager): Promise<void> {
+  const c = event.data as ClientRegisteredV1;
+  await tx.query('INSERT INTO client_lead (client_id, agency_id, since) VALUES ($1, $2, $3) ON CONFLICT (client_id) DO NOTHING', [c.clientId, c.registeredByAgencyId, c.registeredAt]);
+}
+
+async function consentGiven(event: HandledEvent, tx: EntityManager): Promise<void> {
+  const c = event.data as ConsentGivenV1;
+  await tx.query(
+    `INSERT INTO client_consent (consent_id, client_id, agency_id, domain, active, updated_at) VALUES ($1, $2, $3, $4, true, $5)
+     ON CONFLICT (consent_id) DO NOTHING`,
+    [c.consentId, c.clientId, c.agencyId ?? null, c.domain ?? null, event.occurredAt],
+  );
+}
+
+const OUTCOMES = ['training-started', 'job-entry', 'sustained-employment-13-weeks', 'sustained-employment-26-weeks'];
+
+/** Handlers that also take agreement decisions: withdrawn consent cancels (UA-2), outcomes are credited (UA-10). */
+export function referralConsumerHandlers(runner: DecisionRunner): Record<string, EventHandler> {
+  return {
+    AgencyRegistered: upsertAgency,
+    AgencyUpdated: upsertAgency,
+    AgreementSigned: signature,
+    AgreementSignatureSuspended: signature,
+    ServiceOffered: service,
+    ServiceUpdated: service,
+    ServiceCapacityChanged: capacity,
+    ServiceWithdrawn: withdrawn,
+    ClientRegistered: clientRegistered,
+    ConsentGiven: consentGiven,
+    ConsentWithdrawn: async (event, tx) => {
+      const c = event.data as ConsentWithdrawnV1;
+      await tx.query('UPDATE client_consent SET active = false, updated_at = $2 WHERE consent_id = $1', [c.consentId, event.occurredAt]);
+      const open = await tx.query(`SELECT * FROM referral WHERE client_id = $1 AND status IN ('requested', 'accepted', 'in-progress', 'on-hold')`, [c.clientId]);
+      const consents: { agency_id: string | null; domain: string | null }[] = await tx.query('SELECT agency_id, domain FROM client_consent WHERE client_id = $1 AND active', [c.clientId]);
+      for (const row of open) {
+        const covered = consents.some((k) => k.agency_id === row.to_agency_id || k.domain === row.domain);
+        if (covered) continue;
+        await runner.run(
+          { clientId: c.clientId, command: 'cancel', actor: null, agencyId: null, referralId: row.id, domain: row.domain, causationId: event.eventId, agencyIds: [row.from_agency_id, row.to_agency_id] },
+          async (agreement, state, directory, now, t) => {
+            const [current] = await t.query('SELECT * FROM referral WHERE id = $1', [row.id]);
+            return decideStep(agreement, state, directory, { referral: toFacts(current), action: 'cancel', byAgencyId: null, reason: 'consent-withdrawn' }, now);
+          },
+          tx,
+        );
+      }
+    },
+    MilestoneRecorded: async (event, tx) => {
+      const m = event.data as MilestoneRecordedV1;
+      if (!OUTCOMES.includes(m.milestone)) return;
+      await runner.run(
+        { clientId: m.clientId, command: 'credit-outcome', actor: null, agencyId: m.recordedByAgencyId, domain: m.domain, causationId: event.eventId, agencyIds: [m.recordedByAgencyId] },
+        (agreement, state) => decideOutcome(agreement, state, { milestoneId: m.milestoneId, outcome: m.milestone, recordedByAgencyId: m.recordedByAgencyId }, m.recordedByAgencyId),
+        tx,
+      );
+    },
+  };
 }

@@ -1,10 +1,11 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Actor, ReferralRequestedV1 } from '@umbrella/contracts';
-import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { decideRequest } from '@umbrella/agreement';
+import { Actor } from '@umbrella/contracts';
 import { CodedHttpException, Database } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
+import { DecisionRunner, refusalToHttp } from '../../engine/decision-runner';
+import { loadService } from '../../engine/client-state';
 import { Referral } from '../../referral.entity';
-import { KnownAgency } from '../../read-models/known-agency.entity';
 import { RequestReferralRequestDto } from './request-referral.request.dto';
 
 export interface RequestReferralCommand extends RequestReferralRequestDto {
@@ -16,57 +17,38 @@ export interface RequestReferralCommand extends RequestReferralRequestDto {
 export class RequestReferralHandler {
   constructor(
     private readonly database: Database,
-    private readonly messaging: Messaging,
+    private readonly runner: DecisionRunner,
   ) {}
 
-  /** Stores the referral and its `ReferralRequested` event in one transaction. */
+  /** Asks the agreement engine; stores the referral and its events in one transaction when it allows. */
   async execute(command: RequestReferralCommand): Promise<Referral> {
-    if (command.fromAgencyId === command.toAgencyId) {
-      throw new CodedHttpException(HttpStatus.UNPROCESSABLE_ENTITY, 'REFERRAL.SAME_AGENCY', 'An agency cannot refer a client to itself.');
-    }
-    const referral = await this.database.dataSource.transaction(async (tx) => {
-      const known = await tx.findBy(KnownAgency, [{ agencyId: command.fromAgencyId }, { agencyId: command.toAgencyId }]);
-      for (const agencyId of [command.fromAgencyId, command.toAgencyId]) {
-        if (!known.some((a) => a.agencyId === agencyId)) {
-          throw new CodedHttpException(
-            HttpStatus.UNPROCESSABLE_ENTITY,
-            'REFERRAL.UNKNOWN_AGENCY',
-            `Agency ${agencyId} is not in the partnership directory.`,
-          );
-        }
-      }
-      const row = tx.create(Referral, {
-        id: randomUUID(),
+    const referralId = randomUUID();
+    const decision = await this.runner.run(
+      {
         clientId: command.clientId,
-        fromAgencyId: command.fromAgencyId,
-        toAgencyId: command.toAgencyId,
+        command: 'request-referral',
+        actor: command.actor,
+        agencyId: command.fromAgencyId,
+        referralId,
         domain: command.domain,
-        serviceId: command.serviceId ?? null,
-        status: 'requested',
-        requestedAt: new Date(),
-      });
-      await tx.insert(Referral, row);
-      await appendToOutbox(tx, [
-        newEvent<ReferralRequestedV1>({
-          type: 'ReferralRequested',
-          schemaVersion: 1,
-          producer: 'referral',
-          correlationId: command.correlationId,
-          actor: command.actor,
-          data: {
-            referralId: row.id,
-            clientId: row.clientId,
-            fromAgencyId: row.fromAgencyId,
-            toAgencyId: row.toAgencyId,
-            domain: command.domain,
-            ...(row.serviceId ? { serviceId: row.serviceId } : {}),
-            requestedAt: row.requestedAt.toISOString(),
-          },
-        }),
-      ]);
-      return row;
-    });
-    this.messaging.afterCommit();
-    return referral;
+        correlationId: command.correlationId,
+        agencyIds: [command.fromAgencyId, command.toAgencyId],
+      },
+      async (agreement, state, directory, now, tx) => {
+        for (const agencyId of [command.fromAgencyId, command.toAgencyId]) {
+          if (!(directory as typeof directory & { known(id: string): boolean }).known(agencyId)) {
+            throw new CodedHttpException(HttpStatus.UNPROCESSABLE_ENTITY, 'REFERRAL.UNKNOWN_AGENCY', `Agency ${agencyId} is not in the partnership directory.`);
+          }
+        }
+        const service = command.serviceId ? await loadService(tx, command.serviceId) : null;
+        if (command.serviceId && !service) {
+          throw new CodedHttpException(HttpStatus.UNPROCESSABLE_ENTITY, 'REFERRAL.UNKNOWN_SERVICE', `Service ${command.serviceId} is not in the partnership directory.`);
+        }
+        return decideRequest(agreement, state, directory, { referralId, clientId: command.clientId, fromAgencyId: command.fromAgencyId, toAgencyId: command.toAgencyId, domain: command.domain, handsOverLead: command.handsOverLead ?? false, service }, now);
+      },
+    );
+    const refusal = refusalToHttp(decision);
+    if (refusal) throw refusal;
+    return this.database.dataSource.getRepository(Referral).findOneByOrFail({ id: referralId });
   }
 }

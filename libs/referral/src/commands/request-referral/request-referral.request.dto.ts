@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DOMAINS_OF_SUPPORT, DomainOfSupport, PSEUDONYMOUS_ID, PSEUDONYMOUS_ID_MESSAGE, AGENCY_ID } from '@umbrella/contracts';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 
 export class RequestReferralRequestDto {
   @ApiProperty({ example: 'c-7f3a9b21', description: 'The client’s pseudonymous id (never a name or national id)' })
@@ -22,9 +22,13 @@ export class RequestReferralRequestDto {
   @IsIn(DOMAINS_OF_SUPPORT)
   domain: DomainOfSupport;
 
-  @ApiPropertyOptional({ example: 'svc-basic-skills', description: 'The directory service the client is referred to' })
+  @ApiPropertyOptional({ description: 'The directory service the client is referred to (its capacity is checked: UA-7)' })
   @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @IsUUID('all', { message: 'serviceId must be a service id (UUID)' })
   serviceId?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Accepting this referral hands the lead of the case to the receiving agency (UA-3); only the lead may ask' })
+  @IsOptional()
+  @IsBoolean()
+  handsOverLead?: boolean;
 }

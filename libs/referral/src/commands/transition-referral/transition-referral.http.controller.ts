@@ -1,0 +1,100 @@
+import { Body, Controller, HttpCode, HttpStatus, Injectable, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { decideStep, REFERRAL_ACTIONS, ReferralAction } from '@umbrella/agreement';
+import { REFERRAL_REASONS, ReferralReason } from '@umbrella/contracts';
+import { actorOf, CodedHttpException, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ReferralAccess } from '../../access/referral.access-policy';
+import { toFacts } from '../../engine/client-state';
+import { DecisionRunner, refusalToHttp } from '../../engine/decision-runner';
+import { Referral } from '../../referral.entity';
+import { ReferralView, toView } from '../../referral.view';
+
+const USER_ACTIONS = REFERRAL_ACTIONS.filter((a) => a !== 'expire');
+/** Steps that end or refuse a referral carry a structured reason. */
+const NEEDS_REASON: ReferralAction[] = ['reject', 'fail', 'cancel', 'enter-in-error'];
+
+export class TransitionParams {
+  @IsUUID('all', { message: 'id must be a referral id (UUID)' })
+  id: string;
+
+  @IsIn(USER_ACTIONS, { message: `action must be one of ${USER_ACTIONS.join(', ')}` })
+  action: Exclude<ReferralAction, 'expire'>;
+}
+
+export class TransitionRequestDto {
+  @ApiPropertyOptional({ enum: REFERRAL_REASONS, description: 'Required to reject, fail, cancel or mark entered-in-error' })
+  @IsOptional()
+  @IsIn(REFERRAL_REASONS)
+  reason?: ReferralReason;
+
+  @ApiPropertyOptional({ description: 'Required with reason "other" and to mark entered-in-error; kept in the referral service only' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  reasonText?: string;
+}
+
+export class TransitionResultView {
+  @ApiProperty({ type: ReferralView }) referral: ReferralView;
+}
+
+@Injectable()
+export class TransitionReferralHandler {
+  constructor(
+    private readonly database: Database,
+    private readonly runner: DecisionRunner,
+  ) {}
+
+  async execute(id: string, action: ReferralAction, body: TransitionRequestDto, principal: Principal | null, correlationId?: string): Promise<Referral> {
+    const repo = this.database.dataSource.getRepository(Referral);
+    const current = await repo.findOneBy({ id });
+    if (principal) ReferralAccess.view(principal, current);
+    if (!current) throw new CodedHttpException(HttpStatus.NOT_FOUND, 'REFERRAL.NOT_FOUND', 'No such referral.');
+    const decision = await this.runner.run(
+      {
+        clientId: current.clientId,
+        command: action,
+        actor: principal ? actorOf(principal) : null,
+        agencyId: principal?.agencyId ?? null,
+        referralId: id,
+        domain: current.domain as never,
+        correlationId,
+        agencyIds: [current.fromAgencyId, current.toAgencyId],
+        reasonText: body.reasonText,
+      },
+      async (agreement, state, directory, now, tx) => {
+        // re-read under the client's lock: the decision must see the latest status
+        const [row] = await tx.query('SELECT * FROM referral WHERE id = $1', [id]);
+        return decideStep(agreement, state, directory, { referral: toFacts(row), action, byAgencyId: principal?.agencyId ?? null, reason: body.reason ?? null }, now);
+      },
+    );
+    const refusal = refusalToHttp(decision);
+    if (refusal) throw refusal;
+    return repo.findOneByOrFail({ id });
+  }
+}
+
+@ApiTags('referrals')
+@ApiBearerAuth()
+@Controller('referrals')
+export class TransitionReferralHttpController {
+  constructor(private readonly handler: TransitionReferralHandler) {}
+
+  @Post(':id/:action')
+  @Roles('caseworker')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Move a referral through its lifecycle: accept, reject, start, hold, resume, complete, fail, cancel, enter-in-error',
+    description: 'The receiving agency accepts (gaining a claim in the domain, and the lead if the referral hands it over), rejects, starts, holds, resumes, completes or fails; either agency cancels or marks a mistake entered-in-error.',
+  })
+  @ApiOkResponse({ type: ReferralView })
+  async transition(@Param() { id, action }: TransitionParams, @Body() body: TransitionRequestDto, @CurrentPrincipal() principal: Principal): Promise<ReferralView> {
+    const problems: string[] = [];
+    if (NEEDS_REASON.includes(action) && !body.reason) problems.push(`reason: a reason is required to ${action} a referral`);
+    if ((body.reason === 'other' || action === 'enter-in-error') && !body.reasonText) problems.push('reasonText: describe the reason');
+    if (problems.length > 0) throw new CodedHttpException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request is invalid; see errors for each bad field.', problems);
+    return toView(await this.handler.execute(id, action, body, principal));
+  }
+}

@@ -6,3 +6,4 @@ export * from './validation';
 export * from './registry';
 export * from './events/referral.events';
 export * from './events/agency.events';
+export * from './events/client.events';

@@ -29,7 +29,8 @@ describe('event contracts', () => {
   it('every contract names a topic keyed the way its key function keys it', () => {
     for (const c of EVENT_CONTRACTS) {
       expect(Object.values(TOPICS)).toContain(c.topic);
-      expect(c.type).toMatch(/^[A-Z][a-zA-Z]+ed$/);
+      // past tense: regular (-ed) or an irregular participle (ConsentGiven, ConsentWithdrawn)
+      expect(c.type).toMatch(/^[A-Z][a-zA-Z]+(ed|en|wn)$/);
     }
   });
 

@@ -1,5 +1,6 @@
 import { ClassConstructor } from 'class-transformer';
 import { AgencyRegisteredV1 } from './events/agency.events';
+import { ClientErasedV1, ClientRegisteredV1, ConsentGivenV1, ConsentWithdrawnV1, KeyWorkerAssignedV1, MilestoneRecordedV1 } from './events/client.events';
 import { ReferralRequestedV1 } from './events/referral.events';
 import { EventEnvelope, EventEnvelopeDto } from './envelope';
 import { TOPICS, TopicDefinition } from './topics';
@@ -36,6 +37,55 @@ export const EVENT_CONTRACTS = [
     data: AgencyRegisteredV1,
     keyOf: (d) => d.agencyId,
     description: 'An agency joined the partnership directory.',
+  }),
+  // client-journey
+  contract({
+    type: 'ClientRegistered',
+    schemaVersion: 1,
+    topic: TOPICS.clients,
+    data: ClientRegisteredV1,
+    keyOf: (d) => d.clientId,
+    description: 'A caseworker registered a client; carries derived attributes only (age band, under 25, region), never personal data.',
+  }),
+  contract({
+    type: 'ConsentGiven',
+    schemaVersion: 1,
+    topic: TOPICS.clients,
+    data: ConsentGivenV1,
+    keyOf: (d) => d.clientId,
+    description: 'The client consented to sharing with one agency or one domain of support, for a purpose (UA-2).',
+  }),
+  contract({
+    type: 'ConsentWithdrawn',
+    schemaVersion: 1,
+    topic: TOPICS.clients,
+    data: ConsentWithdrawnV1,
+    keyOf: (d) => d.clientId,
+    description: 'A consent ended (the client withdrew it, or was erased); what it no longer covers must stop (UA-2).',
+  }),
+  contract({
+    type: 'KeyWorkerAssigned',
+    schemaVersion: 1,
+    topic: TOPICS.clients,
+    data: KeyWorkerAssignedV1,
+    keyOf: (d) => d.clientId,
+    description: "A caseworker became the client's key worker; their agency is the lead agency (UA-3).",
+  }),
+  contract({
+    type: 'MilestoneRecorded',
+    schemaVersion: 1,
+    topic: TOPICS.clients,
+    data: MilestoneRecordedV1,
+    keyOf: (d) => d.clientId,
+    description: 'A barrier, training, job entry, sustained employment or leaving step, credited to the lead agency at the time (UA-10).',
+  }),
+  contract({
+    type: 'ClientErased',
+    schemaVersion: 1,
+    topic: TOPICS.clients,
+    data: ClientErasedV1,
+    keyOf: (d) => d.clientId,
+    description: "The client's personal data was destroyed on request; their pseudonymous history stays valid for reporting.",
   }),
 ] as readonly EventContract[];
 

@@ -1,0 +1,250 @@
+import {
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  registerDecorator,
+  ValidateIf,
+  ValidationArguments,
+} from 'class-validator';
+import { DOMAINS_OF_SUPPORT, DomainOfSupport } from '../domains';
+import { EventEnvelope } from '../envelope';
+import { AGENCY_ID } from './agency.events';
+import { PSEUDONYMOUS_ID, PSEUDONYMOUS_ID_MESSAGE } from './referral.events';
+
+/*
+ * Client events carry the pseudonymous client id and derived, non-identifying attributes only.
+ * A name, date of birth, contact detail or postcode never appears here: they stay encrypted in
+ * client-journey's own table, so erasing a client leaves these streams valid and clean.
+ */
+
+/** Coarse age bands: enough for the partnership's goals (e.g. "no one under 25 out of work or training"), too coarse to identify. */
+export const AGE_BANDS = ['under-16', '16-17', '18-24', '25-34', '35-49', '50-64', '65-plus'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+
+/** What a client's consent to share lets the covered agencies do. */
+export const CONSENT_PURPOSES = ['referral', 'case-coordination', 'outcome-tracking'] as const;
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+
+/** How the consent (or its withdrawal) was evidenced; the caseworker who recorded it is the event's actor. */
+export const CONSENT_EVIDENCE = ['written', 'verbal', 'electronic'] as const;
+export type ConsentEvidence = (typeof CONSENT_EVIDENCE)[number];
+
+export const CONSENT_WITHDRAWAL_REASONS = ['client-request', 'client-erased'] as const;
+export type ConsentWithdrawalReason = (typeof CONSENT_WITHDRAWAL_REASONS)[number];
+
+export const MILESTONES = [
+  'barrier-identified',
+  'barrier-resolved',
+  'training-started',
+  'training-completed',
+  'job-entry',
+  'sustained-employment-13-weeks',
+  'sustained-employment-26-weeks',
+  'left-programme',
+] as const;
+export type Milestone = (typeof MILESTONES)[number];
+
+/** Barriers are named by the domain of support that addresses them (health, housing…). */
+export const BARRIER_MILESTONES: readonly Milestone[] = ['barrier-identified', 'barrier-resolved'];
+
+/** A calendar date (YYYY-MM-DD) that exists. */
+export const CALENDAR_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** Region codes are postcode areas (e.g. `NB`, `SW`, or the first two digits of a numeric postcode). */
+export const REGION_CODE = /^[A-Z]{1,2}$|^\d{2}$/;
+
+/**
+ * A consent covers exactly one agency or one domain of support. Put on `agencyId`: it checks that
+ * exactly one of `agencyId` and `domain` is given, and that an agency id is well formed.
+ */
+export function IsConsentScope(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isConsentScope',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate(value: unknown, args: ValidationArguments) {
+          const o = args.object as { agencyId?: unknown; domain?: unknown };
+          if ((o.agencyId === undefined) === (o.domain === undefined)) return false;
+          return value === undefined || (typeof value === 'string' && AGENCY_ID.test(value));
+        },
+        defaultMessage(args: ValidationArguments) {
+          const o = args.object as { agencyId?: unknown; domain?: unknown };
+          return (o.agencyId === undefined) === (o.domain === undefined)
+            ? 'give exactly one of agencyId (an agency) or domain (a domain of support)'
+            : 'agencyId must be an agency id (lowercase letters, digits, dashes)';
+        },
+      },
+    });
+}
+
+export class ClientRegisteredV1 {
+  @Matches(PSEUDONYMOUS_ID, { message: `clientId ${PSEUDONYMOUS_ID_MESSAGE}` })
+  clientId: string;
+
+  @IsIn(AGE_BANDS)
+  ageBand: AgeBand;
+
+  @IsBoolean()
+  under25: boolean;
+
+  @Matches(REGION_CODE, { message: 'region must be a postcode area code' })
+  region: string;
+
+  @Matches(AGENCY_ID, { message: 'registeredByAgencyId must be an agency id' })
+  registeredByAgencyId: string;
+
+  @IsISO8601({ strict: true })
+  registeredAt: string;
+}
+
+export class ConsentGivenV1 {
+  @Matches(PSEUDONYMOUS_ID, { message: `clientId ${PSEUDONYMOUS_ID_MESSAGE}` })
+  clientId: string;
+
+  @IsUUID()
+  consentId: string;
+
+  @IsConsentScope()
+  agencyId?: string;
+
+  @ValidateIf((o: ConsentGivenV1) => o.domain !== undefined)
+  @IsIn(DOMAINS_OF_SUPPORT)
+  domain?: DomainOfSupport;
+
+  @IsIn(CONSENT_PURPOSES)
+  purpose: ConsentPurpose;
+
+  @IsIn(CONSENT_EVIDENCE)
+  evidence: ConsentEvidence;
+
+  @Matches(AGENCY_ID, { message: 'recordedByAgencyId must be an agency id' })
+  recordedByAgencyId: string;
+
+  @IsISO8601({ strict: true })
+  givenAt: string;
+}
+
+/** Carries the scope it ends, so a consumer can act on it without having kept the ConsentGiven. */
+export class ConsentWithdrawnV1 {
+  @Matches(PSEUDONYMOUS_ID, { message: `clientId ${PSEUDONYMOUS_ID_MESSAGE}` })
+  clientId: string;
+
+  @IsUUID()
+  consentId: string;
+
+  @IsConsentScope()
+  agencyId?: string;
+
+  @ValidateIf((o: ConsentWithdrawnV1) => o.domain !== undefined)
+  @IsIn(DOMAINS_OF_SUPPORT)
+  domain?: DomainOfSupport;
+
+  @IsIn(CONSENT_PURPOSES)
+  purpose: ConsentPurpose;
+
+  @IsIn(CONSENT_WITHDRAWAL_REASONS)
+  reason: ConsentWithdrawalReason;
+
+  @IsIn(CONSENT_EVIDENCE)
+  evidence: ConsentEvidence;
+
+  /** Absent when a partnership coordinator (no agency) erased the client. */
+  @IsOptional()
+  @Matches(AGENCY_ID, { message: 'recordedByAgencyId must be an agency id' })
+  recordedByAgencyId?: string;
+
+  @IsISO8601({ strict: true })
+  withdrawnAt: string;
+}
+
+/** The lead agency is the key worker's agency (UA-3); a change of lead is a new assignment naming the previous one. */
+export class KeyWorkerAssignedV1 {
+  @Matches(PSEUDONYMOUS_ID, { message: `clientId ${PSEUDONYMOUS_ID_MESSAGE}` })
+  clientId: string;
+
+  @IsUUID()
+  assignmentId: string;
+
+  @Matches(AGENCY_ID, { message: 'leadAgencyId must be an agency id' })
+  leadAgencyId: string;
+
+  /** The caseworker's user id at the identity provider (staff, not the client). */
+  @IsString()
+  @MaxLength(200)
+  @Matches(/^\S+$/, { message: 'keyWorkerId must be a user id without spaces' })
+  keyWorkerId: string;
+
+  @IsOptional()
+  @IsUUID()
+  previousAssignmentId?: string;
+
+  @IsOptional()
+  @Matches(AGENCY_ID, { message: 'previousLeadAgencyId must be an agency id' })
+  previousLeadAgencyId?: string;
+
+  @IsISO8601({ strict: true })
+  assignedAt: string;
+}
+
+/**
+ * A step in the client's journey. Outcomes are credited to the lead agency at the time (UA-10);
+ * the recording agency is a contributor. Age band and under-25 are as on the day it happened.
+ */
+export class MilestoneRecordedV1 {
+  @Matches(PSEUDONYMOUS_ID, { message: `clientId ${PSEUDONYMOUS_ID_MESSAGE}` })
+  clientId: string;
+
+  @IsUUID()
+  milestoneId: string;
+
+  @IsIn(MILESTONES)
+  milestone: Milestone;
+
+  /** The domain of support it concerns: required for a barrier (housing, health…), optional otherwise. */
+  @ValidateIf((o: MilestoneRecordedV1) => BARRIER_MILESTONES.includes(o.milestone) || o.domain !== undefined)
+  @IsIn(DOMAINS_OF_SUPPORT)
+  domain?: DomainOfSupport;
+
+  @Matches(CALENDAR_DATE, { message: 'occurredOn must be a date (YYYY-MM-DD)' })
+  @IsISO8601({ strict: true })
+  occurredOn: string;
+
+  @Matches(AGENCY_ID, { message: 'recordedByAgencyId must be an agency id' })
+  recordedByAgencyId: string;
+
+  @Matches(AGENCY_ID, { message: 'leadAgencyId must be an agency id' })
+  leadAgencyId: string;
+
+  @IsIn(AGE_BANDS)
+  ageBand: AgeBand;
+
+  @IsBoolean()
+  under25: boolean;
+
+  @IsISO8601({ strict: true })
+  recordedAt: string;
+}
+
+/** The client's personal data was destroyed; everything else about them stays pseudonymous and valid. */
+export class ClientErasedV1 {
+  @Matches(PSEUDONYMOUS_ID, { message: `clientId ${PSEUDONYMOUS_ID_MESSAGE}` })
+  clientId: string;
+
+  @IsISO8601({ strict: true })
+  erasedAt: string;
+}
+
+export type ClientRegistered = EventEnvelope<'ClientRegistered', ClientRegisteredV1>;
+export type ConsentGiven = EventEnvelope<'ConsentGiven', ConsentGivenV1>;
+export type ConsentWithdrawn = EventEnvelope<'ConsentWithdrawn', ConsentWithdrawnV1>;
+export type KeyWorkerAssigned = EventEnvelope<'KeyWorkerAssigned', KeyWorkerAssignedV1>;
+export type MilestoneRecorded = EventEnvelope<'MilestoneRecorded', MilestoneRecordedV1>;
+export type ClientErased = EventEnvelope<'ClientErased', ClientErasedV1>;
+export type ClientEvent = ClientRegistered | ConsentGiven | ConsentWithdrawn | KeyWorkerAssigned | MilestoneRecorded | ClientErased;

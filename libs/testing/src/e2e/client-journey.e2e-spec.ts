@@ -35,6 +35,7 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
   let platform: TestPlatform;
   let db: Client;
   let clientId: string;
+  let raviId: string;
   const consents = {} as Record<'college' | 'homes' | 'housing', string>;
   const tokens = {} as Record<'north' | 'northLee' | 'college' | 'homes' | 'other' | 'coordinator' | 'analyst' | 'operator', string>;
   const journeyUrl = () => platform.url('client-journey', `/clients/${clientId}/journey`);
@@ -159,6 +160,7 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     const winner = results.find((r) => r.status === 201)!.body;
     expect(winner).toMatchObject({ ageBand: '35-49', under25: false, region: '10' });
     for (const loser of results.filter((r) => r.status === 409)) expect(loser.body.clientId).toBe(winner.id);
+    raviId = winner.id;
   });
 
   it('hides the client from agencies without a claim, referral or consent, exactly as if it did not exist', async () => {
@@ -366,6 +368,10 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     expect(erased.body).toMatchObject({ id: clientId, erasedAt: expect.any(String), ageBand: '18-24', region: 'NB' });
     expect(await erase(tokens.college)).toEqual(erased);
     expect((await http('POST', cj(`/clients/c-${run}-nobody/erasure`), { token: tokens.coordinator, body: { evidence: 'written' } })).body.code).toBe('CLIENT.NOT_FOUND');
+    // a coordinator acts for the partnership: no agency, no visibility needed, no personal data seen
+    const byCoordinator = await http('POST', cj(`/clients/${raviId}/erasure`), { token: tokens.coordinator, body: { evidence: 'verbal' } });
+    expect(byCoordinator.body).toMatchObject({ id: raviId, erasedAt: expect.any(String) });
+    expect((await db.query('SELECT count(*)::int AS n FROM client_personal_data WHERE client_id = ANY($1)', [[raviId]])).rows[0].n).toBe(0);
 
     // No personal data left in any table: the sealed row and its blind index are gone.
     expect((await db.query('SELECT count(*)::int AS n FROM client_personal_data WHERE client_id = $1', [clientId])).rows[0].n).toBe(0);

@@ -17,6 +17,8 @@ build_all
 bash "$REPO_ROOT/deploy/kafka.sh" start
 # Local identity: services verify tokens signed by the key pair generated here (npm run token).
 eval "$(cd "$REPO_ROOT" && node deploy/local-auth.mjs env | sed 's/^/export /')"
+# client-journey's personal-data key, generated once into .umbrella/keys and given to that service only.
+client_data_key="$(cd "$REPO_ROOT" && node deploy/local-auth.mjs client-data-key)"
 
 dbs=()
 for s in "${SERVICES[@]}"; do dbs+=("${s##*:}"); done
@@ -34,6 +36,7 @@ for s in "${SERVICES[@]}"; do
     cd "$REPO_ROOT"
     PORT="$port" DATABASE_URL="$PG_URL/$db" KAFKA_BROKERS="$KAFKA_BROKERS" INSTANCE_ID="${name}-1" \
       AUTH_ISSUER="$AUTH_ISSUER" AUTH_AUDIENCE="$AUTH_AUDIENCE" AUTH_PUBLIC_KEY_FILE="$AUTH_PUBLIC_KEY_FILE" \
+      CLIENT_DATA_KEY="$([[ $name == client-journey ]] && echo "$client_data_key")" \
       nohup node "services/$name/dist/main.js" >>"$LOG_DIR/$name.log" 2>&1 &
     echo $! >"$pidfile"
   )

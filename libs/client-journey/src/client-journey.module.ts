@@ -1,30 +1,47 @@
 import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { TOPICS } from '@umbrella/contracts';
 import { Messaging, MessagingModule, MessagingTables1732400000000 } from '@umbrella/messaging';
-import { PlatformModule, ServiceConfig } from '@umbrella/platform';
+import { PlatformModule } from '@umbrella/platform';
+import { ClientJourneyConfig } from './client-journey.config';
+import { AssignKeyWorkerHandler } from './commands/assign-key-worker/assign-key-worker.handler';
+import { AssignKeyWorkerHttpController } from './commands/assign-key-worker/assign-key-worker.http.controller';
+import { EraseClientHandler } from './commands/erase-client/erase-client.handler';
+import { EraseClientHttpController } from './commands/erase-client/erase-client.http.controller';
+import { GiveConsentHandler } from './commands/give-consent/give-consent.handler';
+import { GiveConsentHttpController } from './commands/give-consent/give-consent.http.controller';
+import { RecordMilestoneHandler } from './commands/record-milestone/record-milestone.handler';
+import { RecordMilestoneHttpController } from './commands/record-milestone/record-milestone.http.controller';
+import { RegisterClientHandler } from './commands/register-client/register-client.handler';
+import { RegisterClientHttpController } from './commands/register-client/register-client.http.controller';
+import { WithdrawConsentHandler } from './commands/withdraw-consent/withdraw-consent.handler';
+import { WithdrawConsentHttpController } from './commands/withdraw-consent/withdraw-consent.http.controller';
 import { JourneyTables1732400000300 } from './migrations/1732400000300-journey-tables';
-import { onReferralRequestedEvent } from './projections/journey.projection';
 import { ClientAccess1732400000310 } from './migrations/1732400000310-client-access';
+import { Clients1732400000320 } from './migrations/1732400000320-clients';
+import { PersonalDataProtector } from './personal-data/personal-data.protector';
+import { onAgencyRegistered } from './projections/agencies.projection';
+import { TIMELINE_TOPICS, timelineHandlers } from './projections/journey.projection';
+import { CheckConsentCoverageHttpController } from './queries/check-consent-coverage/check-consent-coverage.http.controller';
+import { GetClientHttpController } from './queries/get-client/get-client.http.controller';
 import { GetJourneyHttpController } from './queries/get-journey/get-journey.http.controller';
 
 export const JOURNEY_CONSUMER = 'client-journey.timeline';
+export const AGENCIES_CONSUMER = 'client-journey.agencies';
 
 @Injectable()
 class JourneyConsumers implements OnModuleInit {
   constructor(private readonly messaging: Messaging) {}
 
   onModuleInit(): void {
-    this.messaging.registerConsumer({
-      name: JOURNEY_CONSUMER,
-      topics: [TOPICS.referrals.name],
-      handlers: { ReferralRequested: onReferralRequestedEvent },
-    });
+    // One group for both client-scoped topics; a topic added to it is read from its beginning.
+    this.messaging.registerConsumer({ name: JOURNEY_CONSUMER, topics: TIMELINE_TOPICS, handlers: timelineHandlers() });
+    this.messaging.registerConsumer({ name: AGENCIES_CONSUMER, topics: [TOPICS.agencies.name], handlers: { AgencyRegistered: onAgencyRegistered } });
   }
 }
 
 @Module({})
 export class ClientJourneyModule {
-  static forRoot(config: ServiceConfig): DynamicModule {
+  static forRoot(config: ClientJourneyConfig): DynamicModule {
     return {
       module: ClientJourneyModule,
       imports: [
@@ -33,7 +50,7 @@ export class ClientJourneyModule {
           database: {
             url: config.DATABASE_URL,
             entities: [],
-            migrations: [MessagingTables1732400000000, JourneyTables1732400000300, ClientAccess1732400000310],
+            migrations: [MessagingTables1732400000000, JourneyTables1732400000300, ClientAccess1732400000310, Clients1732400000320],
           },
         }),
         MessagingModule.forRoot({
@@ -42,8 +59,27 @@ export class ClientJourneyModule {
           publishes: true,
         }),
       ],
-      controllers: [GetJourneyHttpController],
-      providers: [JourneyConsumers],
+      controllers: [
+        RegisterClientHttpController,
+        GiveConsentHttpController,
+        WithdrawConsentHttpController,
+        AssignKeyWorkerHttpController,
+        RecordMilestoneHttpController,
+        EraseClientHttpController,
+        GetClientHttpController,
+        CheckConsentCoverageHttpController,
+        GetJourneyHttpController,
+      ],
+      providers: [
+        { provide: PersonalDataProtector, useValue: PersonalDataProtector.fromBase64(config.CLIENT_DATA_KEY) },
+        RegisterClientHandler,
+        GiveConsentHandler,
+        WithdrawConsentHandler,
+        AssignKeyWorkerHandler,
+        RecordMilestoneHandler,
+        EraseClientHandler,
+        JourneyConsumers,
+      ],
     };
   }
 }

@@ -1,2 +1,3 @@
 export * from './client-journey.module';
+export * from './client-journey.config';
 export * from './access/client.access-policy';

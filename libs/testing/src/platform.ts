@@ -1,9 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { testAuthEnv } from './identity';
 import { recreateTestDatabase } from './infrastructure';
 import { RunningService, startService } from './service-process';
 
 export const SERVICE_NAMES = ['referral', 'agency-directory', 'client-journey', 'reporting'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+// A key per test file (jest loads modules per file); every platform starts on fresh databases,
+// so nothing sealed under another key is ever read.
+const testClientDataKey = randomBytes(32).toString('base64');
+
+/** What one service needs beyond the shared settings: client-journey's personal-data key. */
+export function testServiceEnv(name: ServiceName): Record<string, string> {
+  return name === 'client-journey' ? { CLIENT_DATA_KEY: testClientDataKey } : {};
+}
 
 export interface TestPlatform {
   readonly services: Record<ServiceName, RunningService>;
@@ -26,7 +36,7 @@ export async function startPlatform(basePort: number, tag: string): Promise<Test
       services[name] = await startService(
         name,
         basePort + i + 1,
-        { DATABASE_URL: databases[name], KAFKA_BROKERS: process.env.KAFKA_BROKERS as string, INSTANCE_ID: `${name}-${tag}`, ...testAuthEnv() },
+        { DATABASE_URL: databases[name], KAFKA_BROKERS: process.env.KAFKA_BROKERS as string, INSTANCE_ID: `${name}-${tag}`, ...testAuthEnv(), ...testServiceEnv(name) },
         `${name}-${tag}`,
       );
     }),

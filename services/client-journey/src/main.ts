@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { ClientJourneyModule } from '@umbrella/client-journey';
-import { exitOnConfigError, loadConfig, runService, ServiceConfig } from '@umbrella/platform';
+import { ClientJourneyConfig, ClientJourneyModule } from '@umbrella/client-journey';
+import { exitOnConfigError, loadConfig, runService } from '@umbrella/platform';
 
 async function main(): Promise<void> {
-  const config = loadConfig(ServiceConfig, process.env, { PORT: '3003' });
+  const config = loadConfig(ClientJourneyConfig, process.env, { PORT: '3003' });
   await runService(
     {
       name: 'client-journey',

@@ -1,22 +1,101 @@
-import { ReferralRequestedV1 } from '@umbrella/contracts';
-import { HandledEvent } from '@umbrella/messaging';
+import {
+  ClientRegisteredV1,
+  ConsentGivenV1,
+  ConsentWithdrawnV1,
+  EVENT_CONTRACTS,
+  KeyWorkerAssignedV1,
+  MilestoneRecordedV1,
+  ReferralRequestedV1,
+  TOPICS,
+} from '@umbrella/contracts';
+import { EventHandler, HandledEvent } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
+import { applyAccessEffect, grantAccess } from '../access/access-grants';
 
-/** The journey timeline is a projection of the topics: it can be rebuilt by replaying them from the start. */
-export async function onReferralRequested(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const data = event.data as ReferralRequestedV1;
+/*
+ * The journey timeline is a projection of the two client-scoped topics (referrals and clients):
+ * a new consumer group reads them from the beginning, so it can be rebuilt at any time. Events
+ * carry no personal data by contract, so nothing personal can reach the timeline.
+ */
+
+export interface TimelineEntry {
+  readonly agencyIds: string[];
+  readonly summary: string;
+  readonly details: Record<string, unknown>;
+}
+
+type Data = Record<string, unknown>;
+
+/**
+ * The agency fields of the event types this service knows, in the order that reads ("from, to";
+ * "recorded by, lead"). Field order on the wire says nothing: the outbox keeps envelopes as jsonb.
+ */
+const AGENCY_FIELDS: Record<string, readonly string[]> = {
+  ReferralRequested: ['fromAgencyId', 'toAgencyId'],
+  ClientRegistered: ['registeredByAgencyId'],
+  ConsentGiven: ['agencyId', 'recordedByAgencyId'],
+  ConsentWithdrawn: ['agencyId', 'recordedByAgencyId'],
+  KeyWorkerAssigned: ['leadAgencyId', 'previousLeadAgencyId'],
+  MilestoneRecorded: ['recordedByAgencyId', 'leadAgencyId'],
+};
+
+/** Every agency an event names: the known fields in order, else any `agencyId` / `…AgencyId` field by name. */
+export function agenciesNamed(data: Data, type?: string): string[] {
+  const fields = (type && AGENCY_FIELDS[type]) || Object.keys(data).filter((f) => f === 'agencyId' || f.endsWith('AgencyId')).sort();
+  const ids = fields.map((f) => data[f]).filter((value): value is string => typeof value === 'string');
+  return [...new Set(ids)];
+}
+
+const scopeOf = (d: { agencyId?: string; domain?: string }) => (d.agencyId ? d.agencyId : `any agency in ${d.domain}`);
+
+/** One sentence per event type a caseworker can read; a type this service does not know yet gets a plain one. */
+const SUMMARIES: Record<string, (data: Data) => string> = {
+  ReferralRequested: (d) => {
+    const r = d as unknown as ReferralRequestedV1;
+    return `Referred by ${r.fromAgencyId} to ${r.toAgencyId} for ${r.domain}`;
+  },
+  ClientRegistered: (d) => {
+    const r = d as unknown as ClientRegisteredV1;
+    return `Registered by ${r.registeredByAgencyId} (age band ${r.ageBand}, region ${r.region})`;
+  },
+  ConsentGiven: (d) => {
+    const c = d as unknown as ConsentGivenV1;
+    return `Consent to share with ${scopeOf(c)} for ${c.purpose} (${c.evidence}), recorded by ${c.recordedByAgencyId}`;
+  },
+  ConsentWithdrawn: (d) => {
+    const c = d as unknown as ConsentWithdrawnV1;
+    return `Consent to share with ${scopeOf(c)} for ${c.purpose} withdrawn (${c.reason === 'client-erased' ? 'client erased' : c.evidence})`;
+  },
+  KeyWorkerAssigned: (d) => {
+    const k = d as unknown as KeyWorkerAssignedV1;
+    if (k.previousLeadAgencyId && k.previousLeadAgencyId !== k.leadAgencyId) return `Lead passed from ${k.previousLeadAgencyId} to ${k.leadAgencyId}; key worker ${k.keyWorkerId}`;
+    return `Key worker ${k.keyWorkerId} at ${k.leadAgencyId}`;
+  },
+  MilestoneRecorded: (d) => {
+    const m = d as unknown as MilestoneRecordedV1;
+    const what = m.milestone.replace(/-/g, ' ');
+    return `${what.charAt(0).toUpperCase()}${what.slice(1)}${m.domain ? ` (${m.domain})` : ''} on ${m.occurredOn}, recorded by ${m.recordedByAgencyId}`;
+  },
+  ClientErased: () => 'Personal data erased at the client’s request',
+};
+
+export function timelineEntryOf(event: Pick<HandledEvent, 'type' | 'data'>): TimelineEntry {
+  const { clientId: _clientId, ...details } = event.data as Data;
+  const summarise = SUMMARIES[event.type];
+  const agencyIds = agenciesNamed(details, event.type);
+  return {
+    agencyIds,
+    summary: summarise ? summarise(event.data as Data) : `${event.type.replace(/([a-z])([A-Z])/g, '$1 $2')}${agencyIds.length ? ` (${agencyIds.join(', ')})` : ''}`,
+    details,
+  };
+}
+
+export async function appendToTimeline(event: HandledEvent, tx: EntityManager): Promise<void> {
+  const entry = timelineEntryOf(event);
   await tx.query(
     `INSERT INTO journey_entry (event_id, client_id, event_type, occurred_at, agency_ids, summary, details)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (event_id) DO NOTHING`,
-    [
-      event.eventId,
-      data.clientId,
-      event.type,
-      event.occurredAt,
-      [data.fromAgencyId, data.toAgencyId],
-      `Referred by ${data.fromAgencyId} to ${data.toAgencyId} for ${data.domain}`,
-      JSON.stringify({ referralId: data.referralId, domain: data.domain, serviceId: data.serviceId ?? null }),
-    ],
+    [event.eventId, event.key, event.type, event.occurredAt, entry.agencyIds, entry.summary, JSON.stringify(entry.details)],
   );
 }
 
@@ -24,15 +103,26 @@ export async function onReferralRequested(event: HandledEvent, tx: EntityManager
 export async function grantAccessForReferral(event: HandledEvent, tx: EntityManager): Promise<void> {
   const data = event.data as ReferralRequestedV1;
   for (const agencyId of [data.fromAgencyId, data.toAgencyId]) {
-    await tx.query(
-      `INSERT INTO client_agency_access (client_id, agency_id, basis, source_id, since) VALUES ($1, $2, 'open-referral', $3, $4)
-       ON CONFLICT DO NOTHING`,
-      [data.clientId, agencyId, data.referralId, event.occurredAt],
-    );
+    await grantAccess(tx, { clientId: data.clientId, agencyId, basis: 'open-referral', sourceId: data.referralId, at: event.occurredAt });
   }
 }
 
-export async function onReferralRequestedEvent(event: HandledEvent, tx: EntityManager): Promise<void> {
-  await onReferralRequested(event, tx);
-  await grantAccessForReferral(event, tx);
+/**
+ * Handlers for every event type on the client-scoped topics: each goes on the timeline, and the
+ * ones that change who may see the client apply that too. Built from the contracts, so an event
+ * the referral work adds shows on the timeline as soon as this service is built with it.
+ */
+export function timelineHandlers(): Record<string, EventHandler> {
+  const handlers: Record<string, EventHandler> = {};
+  for (const contract of EVENT_CONTRACTS) {
+    if (contract.topic !== TOPICS.referrals && contract.topic !== TOPICS.clients) continue;
+    handlers[contract.type] = async (event, tx) => {
+      await appendToTimeline(event, tx);
+      if (event.type === 'ReferralRequested') await grantAccessForReferral(event, tx);
+      else await applyAccessEffect(tx, event);
+    };
+  }
+  return handlers;
 }
+
+export const TIMELINE_TOPICS = [TOPICS.referrals.name, TOPICS.clients.name];

@@ -2,6 +2,7 @@ import {
   IsBoolean,
   IsIn,
   IsISO8601,
+  IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
@@ -175,10 +176,10 @@ export class KeyWorkerAssignedV1 {
   @Matches(AGENCY_ID, { message: 'leadAgencyId must be an agency id' })
   leadAgencyId: string;
 
-  /** The caseworker's user id at the identity provider (staff, not the client). */
+  /** The caseworker's user id at the identity provider (staff, not the client); as free as an actor's userId. */
   @IsString()
+  @IsNotEmpty()
   @MaxLength(200)
-  @Matches(/^\S+$/, { message: 'keyWorkerId must be a user id without spaces' })
   keyWorkerId: string;
 
   @IsOptional()

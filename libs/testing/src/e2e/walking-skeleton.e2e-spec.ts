@@ -9,6 +9,7 @@ import {
   startPlatform,
   testAuthEnv,
   TestPlatform,
+  testServiceEnv,
   tokenFor,
   usesOwnTestKafka,
   waitFor,
@@ -157,7 +158,7 @@ describe('walking skeleton: one referral through all four services', () => {
   it('starts while PostgreSQL is unreachable, stays up and reports itself down', async () => {
     const child = spawnService(
       'client-journey',
-      { PORT: '13013', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere', KAFKA_BROKERS: brokers(), ...testAuthEnv() },
+      { PORT: '13013', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere', KAFKA_BROKERS: brokers(), ...testAuthEnv(), ...testServiceEnv('client-journey') },
       'journey-no-db',
     );
     try {

@@ -1,8 +1,8 @@
-import { Controller, Get, HttpStatus, Param } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { PSEUDONYMOUS_ID } from '@umbrella/contracts';
-import { CodedHttpException, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
+import { CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
 import { ClientAccess } from '../../access/client.access-policy';
+import { ParseClientIdPipe } from '../../validation';
 
 export class JourneyEntryView {
   @ApiProperty() eventId: string;
@@ -28,14 +28,13 @@ export class GetJourneyHttpController {
   @Roles('caseworker')
   @ApiOperation({ summary: 'The client’s timeline across agencies, in the order events happened' })
   @ApiOkResponse({ type: JourneyView })
-  async journey(@Param('clientId') clientId: string, @CurrentPrincipal() principal: Principal): Promise<JourneyView> {
-    if (!PSEUDONYMOUS_ID.test(clientId)) {
-      throw new CodedHttpException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'clientId must be a pseudonymous id');
-    }
+  async journey(@Param('clientId', ParseClientIdPipe) clientId: string, @CurrentPrincipal() principal: Principal): Promise<JourneyView> {
     await ClientAccess.assertVisible(principal, clientId, this.database.dataSource.manager);
     const rows: { event_id: string; event_type: string; occurred_at: Date; agency_ids: string[]; summary: string; details: Record<string, unknown> }[] =
       await this.database.dataSource.query(
-        `SELECT event_id, event_type, occurred_at, agency_ids, summary, details FROM journey_entry WHERE client_id = $1 ORDER BY seq`,
+        // Ordered by when things happened: the two topics are consumed independently, so arrival
+        // order (seq) interleaves them arbitrarily on a rebuild; seq keeps ties in partition order.
+        `SELECT event_id, event_type, occurred_at, agency_ids, summary, details FROM journey_entry WHERE client_id = $1 ORDER BY occurred_at, seq`,
         [clientId],
       );
     return {

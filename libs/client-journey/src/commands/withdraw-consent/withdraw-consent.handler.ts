@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { Actor, ConsentEvidence, ConsentWithdrawalReason, ConsentWithdrawnV1, DomainOfSupport } from '@umbrella/contracts';
+import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { Database, Principal } from '@umbrella/platform';
+import { EntityManager } from 'typeorm';
+import { applyAccessEffect } from '../../access/access-grants';
+import { ClientErrors } from '../../client.errors';
+import { loadClientForCommand } from '../../client.store';
+import { ConsentRow } from '../../client.view';
+import { WithdrawConsentRequestDto } from './withdraw-consent.request.dto';
+
+export interface WithdrawConsentCommand {
+  readonly clientId: string;
+  readonly consentId: string;
+  readonly request: WithdrawConsentRequestDto;
+  readonly principal: Principal;
+  readonly agencyId: string;
+  readonly actor: Actor;
+  readonly correlationId?: string;
+}
+
+@Injectable()
+export class WithdrawConsentHandler {
+  constructor(
+    private readonly database: Database,
+    private readonly messaging: Messaging,
+  ) {}
+
+  /**
+   * Ends a consent at once: the agency it named loses access in the same transaction, and
+   * `ConsentWithdrawn` tells the referral service to cancel what it no longer covers (UA-2).
+   * Withdrawing an already withdrawn consent changes nothing.
+   */
+  async execute(command: WithdrawConsentCommand): Promise<{ consent: ConsentRow; changed: boolean }> {
+    const result = await this.database.dataSource.transaction(async (tx) => {
+      await loadClientForCommand(tx, command.principal, command.clientId);
+      const rows: ConsentRow[] = await tx.query('SELECT * FROM consent WHERE consent_id = $1 AND client_id = $2 FOR UPDATE', [command.consentId, command.clientId]);
+      const consent = rows[0];
+      if (!consent) throw ClientErrors.consentNotFound();
+      if (consent.withdrawn_at) return { consent, changed: false };
+      const withdrawn = await withdrawConsent(tx, consent, {
+        reason: 'client-request',
+        evidence: command.request.evidence,
+        agencyId: command.agencyId,
+        actor: command.actor,
+        correlationId: command.correlationId,
+        at: new Date(),
+      });
+      return { consent: withdrawn, changed: true };
+    });
+    if (result.changed) this.messaging.afterCommit();
+    return result;
+  }
+}
+
+/** Withdraws one active consent inside the caller's transaction: row, access effect and event. Shared with erasure. */
+export async function withdrawConsent(
+  tx: EntityManager,
+  consent: ConsentRow,
+  how: { reason: ConsentWithdrawalReason; evidence: ConsentEvidence; agencyId: string | null; actor: Actor; correlationId?: string; at: Date },
+): Promise<ConsentRow> {
+  await tx.query(
+    `UPDATE consent SET withdrawn_at = $2, withdrawal_reason = $3, withdrawal_evidence = $4, withdrawn_by_agency_id = $5, withdrawn_by = $6 WHERE consent_id = $1`,
+    [consent.consent_id, how.at, how.reason, how.evidence, how.agencyId, how.actor.userId],
+  );
+  // read back rather than RETURNING: TypeORM answers an UPDATE with [rows, count], not rows
+  const updated: ConsentRow[] = await tx.query('SELECT * FROM consent WHERE consent_id = $1', [consent.consent_id]);
+  const event = newEvent<ConsentWithdrawnV1>({
+    type: 'ConsentWithdrawn',
+    schemaVersion: 1,
+    producer: 'client-journey',
+    correlationId: how.correlationId,
+    actor: how.actor,
+    occurredAt: how.at,
+    data: {
+      clientId: consent.client_id,
+      consentId: consent.consent_id,
+      ...(consent.agency_id ? { agencyId: consent.agency_id } : { domain: consent.domain as DomainOfSupport }),
+      purpose: consent.purpose as ConsentWithdrawnV1['purpose'],
+      reason: how.reason,
+      evidence: how.evidence,
+      ...(how.agencyId ? { recordedByAgencyId: how.agencyId } : {}),
+      withdrawnAt: how.at.toISOString(),
+    },
+  });
+  await applyAccessEffect(tx, event);
+  await appendToOutbox(tx, [event]);
+  return updated[0];
+}

@@ -1,0 +1,13 @@
+import { AgencyRegisteredV1 } from '@umbrella/contracts';
+import { HandledEvent } from '@umbrella/messaging';
+import { EntityManager } from 'typeorm';
+
+/** client-journey's copy of the directory: consent may only name an agency that exists. */
+export async function onAgencyRegistered(event: HandledEvent, tx: EntityManager): Promise<void> {
+  const d = event.data as AgencyRegisteredV1;
+  await tx.query(
+    `INSERT INTO known_agency (agency_id, updated_at) VALUES ($1, $2)
+     ON CONFLICT (agency_id) DO UPDATE SET updated_at = GREATEST(known_agency.updated_at, EXCLUDED.updated_at)`,
+    [d.agencyId, event.occurredAt],
+  );
+}

@@ -4,3 +4,4 @@ export * from './topic-reader';
 export * from './service-process';
 export * from './identity';
 export * from './platform';
+export * from './partnership';

@@ -1,4 +1,4 @@
-import { ConsentGivenV1, ConsentWithdrawnV1, KeyWorkerAssignedV1 } from '@umbrella/contracts';
+import { ClaimGrantedV1, ClaimReleasedV1, ConsentGivenV1, ConsentWithdrawnV1, KeyWorkerAssignedV1, ReferralTransitionV1 } from '@umbrella/contracts';
 import { HandledEvent } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
 import { agencyShownBy } from '../domain/consent';
@@ -39,8 +39,34 @@ export async function revokeAccess(tx: EntityManager, grant: AccessGrant): Promi
 }
 
 /** The access effect of one client event, if it has one. Used by the commands and by the projection alike. */
-export async function applyAccessEffect(tx: EntityManager, event: Pick<HandledEvent, 'type' | 'data'>): Promise<void> {
+export async function applyAccessEffect(tx: EntityManager, event: Pick<HandledEvent, 'type' | 'data'> & { eventId?: string }): Promise<void> {
   switch (event.type) {
+    case 'ClaimGranted': {
+      // one client's events share a partition, so a claim's grant and release arrive in order
+      const d = event.data as ClaimGrantedV1;
+      await grantAccess(tx, { clientId: d.clientId, agencyId: d.agencyId, basis: 'claim', sourceId: `${d.domain}:${event.eventId ?? d.grantedAt}`, at: d.grantedAt });
+      return;
+    }
+    case 'ClaimReleased': {
+      const d = event.data as ClaimReleasedV1;
+      await tx.query(
+        `UPDATE client_agency_access SET revoked_at = $4 WHERE client_id = $1 AND agency_id = $2 AND basis = 'claim' AND source_id LIKE $3 AND revoked_at IS NULL`,
+        [d.clientId, d.agencyId, `${d.domain}:%`, d.releasedAt],
+      );
+      return;
+    }
+    case 'ReferralRejected':
+    case 'ReferralCompleted':
+    case 'ReferralFailed':
+    case 'ReferralCancelled':
+    case 'ReferralExpired':
+    case 'ReferralEnteredInError': {
+      const d = event.data as ReferralTransitionV1;
+      for (const agencyId of [d.fromAgencyId, d.toAgencyId]) {
+        await revokeAccess(tx, { clientId: d.clientId, agencyId, basis: 'open-referral', sourceId: d.referralId, at: d.at });
+      }
+      return;
+    }
     case 'ConsentGiven': {
       const d = event.data as ConsentGivenV1;
       const agencyId = agencyShownBy(d);

@@ -3,9 +3,10 @@ import { agenciesNamed, timelineEntryOf, timelineHandlers } from './journey.proj
 
 describe('the journey timeline entries', () => {
   it('handles every event type on the referral and client topics, and none from elsewhere', () => {
-    const expected = EVENT_CONTRACTS.filter((c) => c.topic === TOPICS.referrals || c.topic === TOPICS.clients).map((c) => c.type);
+    const expected = EVENT_CONTRACTS.filter((c) => (c.topic === TOPICS.referrals || c.topic === TOPICS.clients) && c.type !== 'AgreementDecisionRecorded').map((c) => c.type);
     expect(Object.keys(timelineHandlers()).sort()).toEqual([...new Set(expected)].sort());
     expect(Object.keys(timelineHandlers())).not.toContain('AgencyRegistered');
+    expect(Object.keys(timelineHandlers())).not.toContain('AgreementDecisionRecorded');
   });
 
   it('reads a referral as "from → to", keeping the payload (without the client id) as details', () => {

@@ -116,6 +116,8 @@ export function timelineHandlers(): Record<string, EventHandler> {
   const handlers: Record<string, EventHandler> = {};
   for (const contract of EVENT_CONTRACTS) {
     if (contract.topic !== TOPICS.referrals && contract.topic !== TOPICS.clients) continue;
+    // the agreement's decisions are its audit trail (the referral service lists them), not the client's journey
+    if (contract.type === 'AgreementDecisionRecorded') continue;
     handlers[contract.type] = async (event, tx) => {
       await appendToTimeline(event, tx);
       if (event.type === 'ReferralRequested') await grantAccessForReferral(event, tx);

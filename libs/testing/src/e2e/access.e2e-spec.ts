@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import { TOPICS } from '@umbrella/contracts';
-import { http, otherKey, readTopic, SERVICE_NAMES, ServiceName, startPlatform, testPublicKeyPem, TestPlatform, token, tokenFor, unsignedToken, waitFor } from '../index';
+import { consentTo, enrolAgencies, http, otherKey, readTopic, referWhenReady, registerClient, SERVICE_NAMES, ServiceName, startPlatform, testPublicKeyPem, TestPlatform, token, tokenFor, unsignedToken, waitFor } from '../index';
 
 /**
  * Identity and agency-scoped access on the running services: every token problem is a 401, every
@@ -19,23 +19,23 @@ type Role = (typeof ROLES)[number];
 describe('identity and access', () => {
   let platform: TestPlatform;
   let referralId: string;
-  const clientId = `c-${run}-acc`;
+  let clientId: string;
+  /** A second client, who consented to agency C: the matrix refers them from A to C. */
+  let matrixClient: string;
 
   beforeAll(async () => {
     platform = await startPlatform(14000, 'access');
-    const coordinator = await tokenFor('coordinator');
-    for (const id of [A, B, C]) {
-      const res = await http('POST', platform.url('agency-directory', '/agencies'), { token: coordinator, body: { id, name: `Agency ${id}`, stakeholderType: 'ngo', region: `acc-${run}` } });
-      expect(res.status).toBe(201);
-    }
-    const created = await waitFor(async () => {
-      const res = await http('POST', platform.url('referral', '/referrals'), {
-        token: await tokenFor('caseworker', A),
-        body: { clientId, fromAgencyId: A, toAgencyId: B, domain: 'training' },
-      });
-      return res.status === 201 ? res.body : undefined;
-    }, { what: 'a first referral', timeoutMs: 30000, intervalMs: 200 });
-    referralId = created.id;
+    await enrolAgencies(platform, [A, B, C].map((id) => ({ id, region: `acc-${run}` })));
+    const aCaseworker = await tokenFor('caseworker', A);
+    clientId = await registerClient(platform, aCaseworker);
+    await consentTo(platform, aCaseworker, clientId, [B]);
+    matrixClient = await registerClient(platform, aCaseworker);
+    await consentTo(platform, aCaseworker, matrixClient, [C]);
+    const created = await referWhenReady(platform, aCaseworker, { clientId, fromAgencyId: A, toAgencyId: B, domain: 'training' });
+    expect(created.status).toBe(201);
+    referralId = created.body.id;
+    // the matrix's referral to C must not wait for read models either
+    expect((await referWhenReady(platform, aCaseworker, { clientId: matrixClient, fromAgencyId: A, toAgencyId: C, domain: 'addiction' })).status).toBe(201);
     await waitFor(async () => {
       const res = await http('GET', platform.url('client-journey', `/clients/${clientId}/journey`), { token: await tokenFor('caseworker', A) });
       return res.status === 200 ? true : undefined;
@@ -106,7 +106,7 @@ describe('identity and access', () => {
     const newAgencyId = () => `acc-${run}-${randomUUID().slice(0, 6)}`;
     const newAgency = (_role: Role, agency: string | undefined) => ({ id: agency ?? newAgencyId(), name: 'New', stakeholderType: 'ngo', region: `acc-${run}` });
     const cases: Case[] = [
-      { service: 'referral', method: 'POST', path: () => '/referrals', body: () => ({ clientId: `c-${run}-${randomUUID().slice(0, 6)}`, fromAgencyId: A, toAgencyId: C, domain: 'housing' }), allowed: ['caseworker'] },
+      { service: 'referral', method: 'POST', path: () => '/referrals', body: () => ({ clientId: matrixClient, fromAgencyId: A, toAgencyId: C, domain: 'housing' }), allowed: ['caseworker'] },
       { service: 'referral', method: 'GET', path: () => '/referrals', allowed: ['caseworker', 'agency-admin'] },
       { service: 'referral', method: 'GET', path: () => `/referrals/${referralId}`, allowed: ['caseworker', 'agency-admin'] },
       {
@@ -190,6 +190,7 @@ describe('identity and access', () => {
       const cToken = await tokenFor('caseworker', C);
       const hidden = await http('GET', platform.url('client-journey', `/clients/${clientId}/journey`), { token: cToken });
       const unknown = await http('GET', platform.url('client-journey', `/clients/c-${run}-nobody/journey`), { token: cToken });
+      expect(unknown.status).toBe(403);
       expect(hidden).toEqual({ status: 403, body: { statusCode: 403, code: 'ACCESS.CLIENT_NOT_VISIBLE', message: 'Your agency may not see this client.' } });
       expect(unknown).toEqual(hidden);
     });
@@ -198,9 +199,9 @@ describe('identity and access', () => {
   describe('audit trail', () => {
     it('records allowed and refused state-changing requests, and a coordinator can query it', async () => {
       const jane = await tokenFor('caseworker', A, `jane-${run}`);
-      const allowed = await http('POST', platform.url('referral', '/referrals'), { token: jane, body: { clientId: `c-${run}-audit`, fromAgencyId: A, toAgencyId: B, domain: 'health' } });
+      const allowed = await http('POST', platform.url('referral', '/referrals'), { token: jane, body: { clientId, fromAgencyId: A, toAgencyId: B, domain: 'health' } });
       expect(allowed.status).toBe(201);
-      const refused = await http('POST', platform.url('referral', '/referrals'), { token: jane, body: { clientId: `c-${run}-audit`, fromAgencyId: B, toAgencyId: A, domain: 'health' } });
+      const refused = await http('POST', platform.url('referral', '/referrals'), { token: jane, body: { clientId, fromAgencyId: B, toAgencyId: A, domain: 'health' } });
       expect(refused.status).toBe(403);
       await http('POST', platform.url('referral', '/referrals'), { body: { clientId: `c-${run}-anon` } });
 

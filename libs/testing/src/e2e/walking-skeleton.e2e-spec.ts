@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@umbrella/contracts';
 import {
+  consentTo,
   controlTestKafka,
+  enrolAgencies,
   http,
+  referWhenReady,
+  registerClient,
   readTopic,
   SERVICE_NAMES,
   spawnService,
@@ -34,13 +38,18 @@ describe('walking skeleton: one referral through all four services', () => {
     tokens.northCaseworker = await tokenFor('caseworker', north, 'jane.north');
     tokens.collegeCaseworker = await tokenFor('caseworker', college, 'sam.college');
     tokens.analyst = await tokenFor('analyst');
-    for (const agency of [
-      { id: north, name: 'E2E Jobcentre', stakeholderType: 'public-employment-service', region: `e2e-${run}` },
-      { id: college, name: 'E2E College', stakeholderType: 'education-or-training-provider', region: `e2e-${run}` },
-    ]) {
-      expect((await http('POST', platform.url('agency-directory', '/agencies'), { body: agency, token: tokens.coordinator })).status).toBe(201);
-    }
+    await enrolAgencies(platform, [
+      { id: north, stakeholderType: 'public-employment-service', region: `e2e-${run}` },
+      { id: college, stakeholderType: 'education-or-training-provider', region: `e2e-${run}` },
+    ]);
   }, 120000);
+
+  /** A client registered at the jobcentre who consented to sharing with the college (UA-2). */
+  async function newClient(): Promise<string> {
+    const clientId = await registerClient(platform, tokens.northCaseworker);
+    await consentTo(platform, tokens.northCaseworker, clientId, [college]);
+    return clientId;
+  }
 
   afterAll(async () => {
     // A graceful stop drains consumers and the relay, then re-raises SIGTERM (Nest's shutdown hooks).
@@ -48,13 +57,8 @@ describe('walking skeleton: one referral through all four services', () => {
     for (const exit of exits) expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
   });
 
-  async function requestReferral(body: Record<string, unknown>, token = tokens.northCaseworker) {
-    // The referral service learns agencies from the directory's events: its read model may lag a moment.
-    return waitFor(async () => {
-      const res = await http('POST', platform.url('referral', '/referrals'), { body, token });
-      return res.body?.code === 'REFERRAL.UNKNOWN_AGENCY' ? undefined : res;
-    }, { what: 'the referral service to know the agencies', timeoutMs: 30000, intervalMs: 200 });
-  }
+  // The referral service learns agencies, signatures and consent from events: its read models may lag a moment.
+  const requestReferral = (body: Record<string, unknown>, token = tokens.northCaseworker) => referWhenReady(platform, token, body);
 
   it('reports every service healthy without a token, with its OpenAPI document', async () => {
     for (const name of SERVICE_NAMES) {
@@ -69,17 +73,17 @@ describe('walking skeleton: one referral through all four services', () => {
   });
 
   it('carries a referral created over HTTP to client-journey and reporting over Kafka', async () => {
-    const clientId = `c-${run}-1`;
+    const clientId = await newClient();
     const created = await requestReferral({ clientId, fromAgencyId: north, toAgencyId: college, domain: 'training' });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ clientId, fromAgencyId: north, toAgencyId: college, domain: 'training', status: 'requested' });
     const started = Date.now();
 
-    const journey = await waitFor(async () => {
+    const entry = await waitFor(async () => {
       const res = await http('GET', platform.url('client-journey', `/clients/${clientId}/journey`), { token: tokens.collegeCaseworker });
-      return res.body?.entries?.length === 1 ? res.body : undefined;
+      return res.body?.entries?.find((e: { type: string }) => e.type === 'ReferralRequested');
     }, { what: 'the journey entry', timeoutMs: 10000, intervalMs: 50 });
-    expect(journey.entries[0]).toMatchObject({ type: 'ReferralRequested', agencyIds: [north, college], details: { referralId: created.body.id } });
+    expect(entry).toMatchObject({ agencyIds: [north, college], details: { referralId: created.body.id } });
 
     await waitFor(async () => {
       const res = await http('GET', platform.url('reporting', '/reports/referrals?domain=training'), { token: tokens.analyst });
@@ -94,23 +98,34 @@ describe('walking skeleton: one referral through all four services', () => {
   });
 
   it('publishes the envelope on the topic, keyed by client, with the actor and no personal data', async () => {
-    const clientId = `c-${run}-2`;
+    const clientId = await newClient();
     const created = await requestReferral({ clientId, fromAgencyId: north, toAgencyId: college, domain: 'health' });
     expect(created.status).toBe(201);
-    const messages = await readTopic(brokers(), TOPICS.referrals.name, (m) => m.some((x) => x.key === clientId));
-    const message = messages.find((x) => x.key === clientId)!;
+    const messages = await readTopic(brokers(), TOPICS.referrals.name, (m) => m.some((x) => x.key === clientId && x.headers['event-type'] === 'ReferralRequested'));
+    const message = messages.find((x) => x.key === clientId && x.headers['event-type'] === 'ReferralRequested')!;
     const envelope = JSON.parse(message.value!);
     expect(envelope).toEqual({
       eventId: message.headers['event-id'],
       type: 'ReferralRequested',
-      schemaVersion: 1,
+      schemaVersion: 2,
       occurredAt: expect.any(String),
       producer: 'referral',
       correlationId: expect.any(String),
       causationId: null,
       key: clientId,
+      agreementVersion: '1',
       actor: { userId: 'jane.north', agencyId: north, role: 'caseworker' },
-      data: { referralId: created.body.id, clientId, fromAgencyId: north, toAgencyId: college, domain: 'health', requestedAt: created.body.requestedAt },
+      data: {
+        referralId: created.body.id,
+        clientId,
+        fromAgencyId: north,
+        toAgencyId: college,
+        domain: 'health',
+        requestedAt: created.body.requestedAt,
+        respondBy: created.body.respondBy,
+        waitlisted: false,
+        handsOverLead: false,
+      },
     });
   });
 
@@ -140,7 +155,7 @@ describe('walking skeleton: one referral through all four services', () => {
     expect((await http('GET', platform.url('client-journey', '/clients/Jane%20Doe/journey'), { token })).status).toBe(400);
     const again = await http('POST', platform.url('agency-directory', '/agencies'), { body: { id: north, name: 'Again', stakeholderType: 'ngo', region: 'x' }, token: tokens.coordinator });
     expect(again.body.code).toBe('AGENCY.ALREADY_REGISTERED');
-    const self = await requestReferral({ clientId: `c-${run}-3`, fromAgencyId: north, toAgencyId: north, domain: 'training' });
+    const self = await requestReferral({ clientId: await newClient(), fromAgencyId: north, toAgencyId: north, domain: 'training' });
     expect(self.body).toMatchObject({ statusCode: 422, code: 'REFERRAL.SAME_AGENCY' });
   });
 
@@ -177,8 +192,9 @@ describe('walking skeleton: one referral through all four services', () => {
   });
 
   (usesOwnTestKafka() ? it : it.skip)('accepts a referral while Kafka is down and delivers its event when Kafka returns', async () => {
-    const clientId = `c-${run}-4`;
-    await requestReferral({ clientId: `c-${run}-warm`, fromAgencyId: north, toAgencyId: college, domain: 'housing' });
+    const clientId = await newClient();
+    // a first referral proves the referral service already knows this client's consent
+    expect((await requestReferral({ clientId, fromAgencyId: north, toAgencyId: college, domain: 'housing' })).status).toBe(201);
     controlTestKafka('stop');
     try {
       const created = await http('POST', platform.url('referral', '/referrals'), {
@@ -196,7 +212,7 @@ describe('walking skeleton: one referral through all four services', () => {
     }
     await waitFor(async () => {
       const res = await http('GET', platform.url('client-journey', `/clients/${clientId}/journey`), { token: tokens.northCaseworker });
-      return res.body?.entries?.length === 1 ? true : undefined;
+      return res.body?.entries?.some((e: { type: string; details: { domain?: string } }) => e.type === 'ReferralRequested' && e.details.domain === 'addiction') ? true : undefined;
     }, { what: 'the event to arrive after Kafka returned', timeoutMs: 60000, intervalMs: 250 });
   }, 120000);
 });

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { TestPlatform, http, HttpResult } from './platform';
+import { tokenFor } from './identity';
+import { waitFor } from './wait';
+
+/**
+ * Sets up what every referral needs before the agreement allows it: agencies registered and
+ * signed to the active version (UA-1), a registered client, and the client's consent (UA-2).
+ * Everything goes through the services' public APIs.
+ */
+export interface AgencySpec {
+  readonly id: string;
+  readonly stakeholderType?: string;
+  readonly region: string;
+  readonly signed?: boolean;
+}
+
+export async function enrolAgencies(platform: TestPlatform, agencies: readonly AgencySpec[], agreementVersion = '1'): Promise<void> {
+  const coordinator = await tokenFor('coordinator');
+  for (const a of agencies) {
+    const created = await http('POST', platform.url('agency-directory', '/agencies'), {
+      token: coordinator,
+      body: { id: a.id, name: `Agency ${a.id}`, stakeholderType: a.stakeholderType ?? 'ngo', region: a.region },
+    });
+    if (![201, 409].includes(created.status)) throw new Error(`registering ${a.id}: ${created.status} ${JSON.stringify(created.body)}`);
+    if (a.signed === false) continue;
+    const signed = await http('POST', platform.url('agency-directory', `/agencies/${a.id}/signatures`), { token: coordinator, body: { agreementVersion } });
+    if (signed.status !== 200) throw new Error(`signing for ${a.id}: ${signed.status} ${JSON.stringify(signed.body)}`);
+  }
+}
+
+let person = 0;
+
+/** Registers a fictional person at the caseworker's agency and returns the pseudonymous client id. */
+export async function registerClient(platform: TestPlatform, caseworkerToken: string, age = 22): Promise<string> {
+  person += 1;
+  const year = new Date().getUTCFullYear() - age;
+  const tag = randomUUID().slice(0, 8);
+  const res = await waitFor(
+    async () => {
+      const r = await http('POST', platform.url('client-journey', '/clients'), {
+        token: caseworkerToken,
+        body: { name: `Test Person${person} ${tag}`, dateOfBirth: `${year}-03-0${(person % 9) + 1}`, contact: { email: `p${person}.${tag}@example.org` }, postcode: 'NB1 4QT' },
+      });
+      return r.body?.code === 'CLIENT.UNKNOWN_AGENCY' ? undefined : r;
+    },
+    { what: 'client-journey to know the agency', timeoutMs: 30000, intervalMs: 200 },
+  );
+  if (res.status !== 201) throw new Error(`registering a client: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
+
+/** Records the client's consent to share with each agency, for referrals. */
+export async function consentTo(platform: TestPlatform, caseworkerToken: string, clientId: string, agencyIds: readonly string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const agencyId of agencyIds) {
+    const res = await waitFor(
+      async () => {
+        const r = await http('POST', platform.url('client-journey', `/clients/${clientId}/consents`), {
+          token: caseworkerToken,
+          body: { agencyId, purpose: 'referral', evidence: 'written' },
+        });
+        return r.body?.code === 'CONSENT.UNKNOWN_AGENCY' ? undefined : r;
+      },
+      { what: 'client-journey to know the agency', timeoutMs: 30000, intervalMs: 200 },
+    );
+    if (res.status !== 201 && res.status !== 200) throw new Error(`consent to ${agencyId}: ${res.status} ${JSON.stringify(res.body)}`);
+    ids.push(res.body.id ?? res.body.consentId);
+  }
+  return ids;
+}
+
+/**
+ * Requests a referral, waiting while the referral service's read models catch up with the
+ * directory and the client's consent (they arrive as events): unknown agency, unsigned (UA-1) or
+ * not consented (UA-2) are retried for a while; any other answer is returned.
+ */
+export async function referWhenReady(platform: TestPlatform, token: string, body: Record<string, unknown>, url = platform.url('referral', '/referrals')): Promise<HttpResult> {
+  let last: HttpResult | undefined;
+  try {
+    return await waitFor(
+      async () => {
+        last = await http('POST', url, { token, body });
+        return ['REFERRAL.UNKNOWN_AGENCY', 'UA-1', 'UA-2'].includes(last.body?.code) ? undefined : last;
+      },
+      { what: 'the referral service to know the agencies, signatures and consent', timeoutMs: 30000, intervalMs: 200 },
+    );
+  } catch (error) {
+    if (last) return last;
+    throw error;
+  }
+}

@@ -63,27 +63,100 @@ for (const agency of directory.agencies) {
 }
 log(`${directory.services.length} demo services (${offered} new); every agency but ${directory.unsigned.join(', ')} signed agreement version ${directory.agreementVersion}`);
 
-const referrals = [
-  { clientId: 'demo-client-0001', fromAgencyId: 'northbridge-jobcentre', toAgencyId: 'harbour-skills-college', domain: 'training' },
-  { clientId: 'demo-client-0001', fromAgencyId: 'northbridge-jobcentre', toAgencyId: 'fresh-start-trust', domain: 'confidence-and-motivation' },
-  { clientId: 'demo-client-0002', fromAgencyId: 'northbridge-council', toAgencyId: 'northbridge-homes', domain: 'housing' },
-  { clientId: 'demo-client-0003', fromAgencyId: 'northbridge-jobcentre', toAgencyId: 'riverside-health-trust', domain: 'health' },
-];
-let made = 0;
-for (const r of referrals) {
-  const token = await caseworkerOf(r.fromAgencyId);
-  const existing = await call('GET', `${referral}/referrals?clientId=${r.clientId}`, undefined, token);
-  if (existing.status === 200 && existing.body.some((x) => x.toAgencyId === r.toAgencyId && x.domain === r.domain)) continue;
-  // The referral service learns agencies from the directory's events: wait for its read model to catch up.
+// --- clients, consent and referrals: the agreement at work, refusing something under each rule ---
+const journeyUrl = `http://127.0.0.1:${process.env.CLIENT_JOURNEY_PORT ?? 3003}`;
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+const coordinatorOf = coordinator;
+
+/** Fictional people only. Registering the same person again answers with the existing record. */
+async function client(name, dateOfBirth, postcode) {
+  const token = await caseworkerOf('northbridge-jobcentre');
+  const res = await call('POST', `${journeyUrl}/clients`, { name, dateOfBirth, contact: { email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.org` }, postcode }, token);
+  if (res.status === 201) return { id: res.body.id, created: true };
+  if (res.status === 409 && res.body?.code === 'CLIENT.ALREADY_REGISTERED') return { id: res.body.clientId, created: false };
+  throw new Error(`registering ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+async function consent(clientId, agencyIds) {
+  const token = await caseworkerOf('northbridge-jobcentre');
+  for (const agencyId of agencyIds) {
+    for (let attempt = 0; ; attempt += 1) {
+      const res = await call('POST', `${journeyUrl}/clients/${clientId}/consents`, { agencyId, purpose: 'referral', evidence: 'written' }, token);
+      if ([200, 201].includes(res.status)) break;
+      if (res.body?.code === 'CONSENT.UNKNOWN_AGENCY' && attempt < 60) {
+        await sleep(500);
+        continue;
+      }
+      throw new Error(`consent to ${agencyId}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+  }
+}
+
+/** Posts an action to the referral service, waiting while its read models catch up with the directory and consent. */
+async function act(path, body, agencyId, expected) {
+  const token = await caseworkerOf(agencyId);
   for (let attempt = 0; ; attempt += 1) {
-    const { status, body } = await call('POST', `${referral}/referrals`, r, token);
-    if (status === 201) break;
-    if (status === 422 && body?.code === 'REFERRAL.UNKNOWN_AGENCY' && attempt < 60) {
-      await new Promise((ok) => setTimeout(ok, 500));
+    const res = await call('POST', `${referral}${path}`, body, token);
+    const code = res.body?.code;
+    if (code === expected || (expected === 'ok' && res.status < 300)) return res.body;
+    if (['REFERRAL.UNKNOWN_AGENCY', 'UA-1', 'UA-2', 'REFERRAL.UNKNOWN_SERVICE'].includes(code) && attempt < 60 && code !== expected) {
+      await sleep(500);
       continue;
     }
-    throw new Error(`referral for ${r.clientId} failed: ${status} ${JSON.stringify(body)}`);
+    throw new Error(`${path} by ${agencyId}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body)}`);
   }
-  made += 1;
 }
-log(`${referrals.length} demo referrals (${made} new)`);
+const refer = (clientId, fromAgencyId, toAgencyId, domain, expected = 'ok', extra = {}) =>
+  act('/referrals', { clientId, fromAgencyId, toAgencyId, domain, ...extra }, fromAgencyId, expected);
+
+const alex = await client('Alex Demo', '2003-04-12', 'NB1 4QT');
+if (!alex.created) {
+  log('demo clients and referrals already loaded');
+} else {
+  const sam = await client('Sam Example', '1988-09-30', 'NB2 7HX');
+  const robin = await client('Robin Sample', '2001-01-20', 'NB3 1AA');
+  const jo = await client('Jo Placeholder', '1979-06-02', 'NB4 5RT');
+  const kai = await client('Kai Fictional', '2005-11-11', 'NB1 2CD');
+  await consent(alex.id, ['harbour-skills-college', 'riverside-health-trust', 'clearway-recovery', 'westgate-community-hub', 'fresh-start-trust']);
+  await consent(sam.id, ['northbridge-homes', 'harbour-housing-advice', 'quayside-training-academy']);
+  await consent(robin.id, ['northbridge-mind-matters', 'northbridge-jobcentre']);
+  await consent(jo.id, ['fresh-start-trust', 'youth-futures-northbridge']);
+  await consent(kai.id, ['harbour-skills-college']);
+
+  // Allowed: Alex to training and health; Riverside accepts and so holds Alex's health case (exclusive).
+  await refer(alex.id, 'northbridge-jobcentre', 'harbour-skills-college', 'training');
+  const health = await refer(alex.id, 'northbridge-jobcentre', 'riverside-health-trust', 'health');
+  await act(`/referrals/${health.id}/accept`, {}, 'riverside-health-trust', 'ok');
+  await act(`/referrals/${health.id}/start`, {}, 'riverside-health-trust', 'ok');
+  // UA-1: Westgate Community Hub has not signed the agreement.
+  await refer(alex.id, 'northbridge-jobcentre', 'westgate-community-hub', 'confidence-and-motivation', 'UA-1');
+  // UA-2: Kai never consented to sharing with Fresh Start Trust.
+  await refer(kai.id, 'northbridge-jobcentre', 'fresh-start-trust', 'confidence-and-motivation', 'UA-2');
+  // UA-5: Alex already has an open training referral.
+  await refer(alex.id, 'northbridge-jobcentre', 'harbour-skills-college', 'training', 'UA-5');
+  // UA-4: Clearway cannot take on Alex's health case while Riverside holds it.
+  await act(`/clients/${alex.id}/claims/health`, {}, 'clearway-recovery', 'UA-4');
+  // UA-9: Northbridge Homes holds Sam's housing case; the jobcentre cannot send Sam elsewhere for housing.
+  await act(`/clients/${sam.id}/claims/housing`, {}, 'northbridge-homes', 'ok');
+  await refer(sam.id, 'northbridge-jobcentre', 'harbour-housing-advice', 'housing', 'UA-9');
+  // UA-7: the construction skills card course is full and keeps no waitlist.
+  const full = await call('GET', `${directory_url}/services/search?q=construction&region=northbridge`, undefined, await caseworkerOf('northbridge-jobcentre'));
+  const course = full.body.results.find((s) => s.name === 'Construction skills card course');
+  await refer(sam.id, 'northbridge-jobcentre', 'quayside-training-academy', 'training', 'UA-7', { serviceId: course.id });
+  // UA-6: Mind Matters sent Robin on to the jobcentre; sending Robin straight back is a hand-back loop.
+  const mind = await refer(robin.id, 'northbridge-jobcentre', 'northbridge-mind-matters', 'employment-case-management');
+  await act(`/referrals/${mind.id}/reject`, { reason: 'referred-elsewhere' }, 'northbridge-mind-matters', 'ok');
+  await refer(robin.id, 'northbridge-mind-matters', 'northbridge-jobcentre', 'employment-case-management', 'UA-6');
+  // UA-3: two referrals offered to hand over Jo's lead; once one is accepted, the other cannot.
+  const a = await refer(jo.id, 'northbridge-jobcentre', 'fresh-start-trust', 'confidence-and-motivation', 'ok', { handsOverLead: true });
+  const b = await refer(jo.id, 'northbridge-jobcentre', 'youth-futures-northbridge', 'employment-case-management', 'ok', { handsOverLead: true });
+  await act(`/referrals/${a.id}/accept`, {}, 'fresh-start-trust', 'ok');
+  await act(`/referrals/${b.id}/accept`, {}, 'youth-futures-northbridge', 'UA-3');
+  // UA-10: Alex starts training at the college; the outcome is credited once, to the lead.
+  const college = await caseworkerOf('harbour-skills-college');
+  const today = new Date().toISOString().slice(0, 10);
+  await call('POST', `${journeyUrl}/clients/${alex.id}/milestones`, { milestone: 'training-started', occurredOn: today }, college);
+  log('5 demo clients; referrals accepted, refused under UA-1 to UA-7 and UA-9, and an outcome credited (UA-10)');
+}
+log(`decisions taken under the agreement: GET ${referral}/decisions (coordinator token: npm run -s token -- --role coordinator)`);
+void coordinatorOf;

@@ -27,7 +27,7 @@ export interface TestPlatform {
  * Starts the four services as real processes on ports basePort+1…+4, each on a fresh database
  * named umbrella_<service>_<tag>_test, the test broker and the test identity provider.
  */
-export async function startPlatform(basePort: number, tag: string): Promise<TestPlatform> {
+export async function startPlatform(basePort: number, tag: string, extraEnv: Record<string, string> = {}): Promise<TestPlatform> {
   const databases = {} as Record<ServiceName, string>;
   for (const name of SERVICE_NAMES) databases[name] = await recreateTestDatabase(`umbrella_${name.replace('-', '_')}_${tag}_test`);
   const services = {} as Record<ServiceName, RunningService>;
@@ -36,7 +36,7 @@ export async function startPlatform(basePort: number, tag: string): Promise<Test
       services[name] = await startService(
         name,
         basePort + i + 1,
-        { DATABASE_URL: databases[name], KAFKA_BROKERS: process.env.KAFKA_BROKERS as string, INSTANCE_ID: `${name}-${tag}`, ...testAuthEnv(), ...testServiceEnv(name) },
+        { DATABASE_URL: databases[name], KAFKA_BROKERS: process.env.KAFKA_BROKERS as string, INSTANCE_ID: `${name}-${tag}`, ...testAuthEnv(), ...extraEnv, ...testServiceEnv(name) },
         `${name}-${tag}`,
       );
     }),

@@ -55,12 +55,13 @@ RUN { test -n "$SERVICE" && test -n "$PORT"; } \
       || { echo "no service named '$SERVICE' under services/" >&2; exit 1; }
 RUN npx nx run "$SERVICE-service:build" --outputStyle=static
 # Gather the run-time files at their repository paths: package.json + dist of every built lib and
-# of this service (build metadata left out).
+# of this service (build metadata left out), and the agreement versions shipped with the platform.
 RUN for dir in libs/* "services/$SERVICE"; do \
       if [ -d "$dir/dist" ]; then \
         mkdir -p "/out/$dir" && cp -R "$dir/package.json" "$dir/dist" "/out/$dir/"; \
       fi; \
     done \
+ && if [ -d libs/agreement/dist ]; then cp -R libs/agreement/agreements /out/libs/agreement/; fi \
  && test -f "/out/services/$SERVICE/dist/main.js" \
  && find /out -name '*.tsbuildinfo' -delete
 

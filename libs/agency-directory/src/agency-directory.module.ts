@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { MessagingModule, MessagingTables1732400000000 } from '@umbrella/messaging';
-import { PlatformModule, ServiceConfig } from '@umbrella/platform';
+import { serviceInfrastructure } from '@umbrella/messaging';
+import { ServiceConfig } from '@umbrella/platform';
 import { Agency } from './agency.entity';
 import { ImportHsdsHandler } from './commands/import-hsds/import-hsds.handler';
 import { ImportHsdsHttpController } from './commands/import-hsds/import-hsds.http.controller';
@@ -26,21 +26,7 @@ export class AgencyDirectoryModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: AgencyDirectoryModule,
-      imports: [
-        PlatformModule.forRoot({
-          auth: config,
-          database: {
-            url: config.DATABASE_URL,
-            entities: [Agency],
-            migrations: [MessagingTables1732400000000, DirectoryTables1732400000200, HsdsDirectory1732400000210],
-          },
-        }),
-        MessagingModule.forRoot({
-          brokers: config.KAFKA_BROKERS.split(','),
-          clientId: `agency-directory-${config.INSTANCE_ID ?? process.pid}`,
-          publishes: true,
-        }),
-      ],
+      imports: serviceInfrastructure(config, { service: 'agency-directory', entities: [Agency], migrations: [DirectoryTables1732400000200, HsdsDirectory1732400000210], publishes: true }),
       controllers: [
         RegisterAgencyHttpController,
         UpdateAgencyHttpController,

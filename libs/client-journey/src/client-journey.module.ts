@@ -1,7 +1,6 @@
 import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { TOPICS } from '@umbrella/contracts';
-import { Messaging, MessagingModule, MessagingTables1732400000000 } from '@umbrella/messaging';
-import { PlatformModule } from '@umbrella/platform';
+import { Messaging, serviceInfrastructure } from '@umbrella/messaging';
 import { ClientJourneyConfig } from './client-journey.config';
 import { AssignKeyWorkerHandler } from './commands/assign-key-worker/assign-key-worker.handler';
 import { AssignKeyWorkerHttpController } from './commands/assign-key-worker/assign-key-worker.http.controller';
@@ -44,21 +43,7 @@ export class ClientJourneyModule {
   static forRoot(config: ClientJourneyConfig): DynamicModule {
     return {
       module: ClientJourneyModule,
-      imports: [
-        PlatformModule.forRoot({
-          auth: config,
-          database: {
-            url: config.DATABASE_URL,
-            entities: [],
-            migrations: [MessagingTables1732400000000, JourneyTables1732400000300, ClientAccess1732400000310, Clients1732400000320],
-          },
-        }),
-        MessagingModule.forRoot({
-          brokers: config.KAFKA_BROKERS.split(','),
-          clientId: `client-journey-${config.INSTANCE_ID ?? process.pid}`,
-          publishes: true,
-        }),
-      ],
+      imports: serviceInfrastructure(config, { service: 'client-journey', migrations: [JourneyTables1732400000300, ClientAccess1732400000310, Clients1732400000320], publishes: true }),
       controllers: [
         RegisterClientHttpController,
         GiveConsentHttpController,

@@ -8,3 +8,4 @@ export * from './messaging.module';
 export * from './wakeable';
 export * from './migrations/1732400000000-messaging-tables';
 export * from './operations.http.controller';
+export * from './service-infrastructure';

@@ -1,7 +1,7 @@
 import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { TOPICS } from '@umbrella/contracts';
-import { Messaging, MessagingModule, MessagingTables1732400000000 } from '@umbrella/messaging';
-import { PlatformModule, ServiceConfig } from '@umbrella/platform';
+import { Messaging, serviceInfrastructure } from '@umbrella/messaging';
+import { ServiceConfig } from '@umbrella/platform';
 import { AgreementStore } from './agreement/agreement.store';
 import { ClaimsHandler, ClaimsHttpController } from './commands/claims/claims.http.controller';
 import { RequestReferralHandler } from './commands/request-referral/request-referral.handler';
@@ -40,21 +40,7 @@ export class ReferralModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: ReferralModule,
-      imports: [
-        PlatformModule.forRoot({
-          auth: config,
-          database: {
-            url: config.DATABASE_URL,
-            entities: [Referral, KnownAgency],
-            migrations: [MessagingTables1732400000000, ReferralTables1732400000100, AgreementAndClaims1732400000110],
-          },
-        }),
-        MessagingModule.forRoot({
-          brokers: config.KAFKA_BROKERS.split(','),
-          clientId: `referral-${config.INSTANCE_ID ?? process.pid}`,
-          publishes: true,
-        }),
-      ],
+      imports: serviceInfrastructure(config, { service: 'referral', entities: [Referral, KnownAgency], migrations: [ReferralTables1732400000100, AgreementAndClaims1732400000110], publishes: true }),
       controllers: [RequestReferralHttpController, GetReferralsHttpController, TransitionReferralHttpController, ClaimsHttpController, AgreementHttpController],
       providers: [AgreementStore, DecisionRunner, RequestReferralHandler, TransitionReferralHandler, ClaimsHandler, ExpiryScheduler, ReferralConsumers],
     };

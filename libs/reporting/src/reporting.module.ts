@@ -1,7 +1,7 @@
 import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { TOPICS } from '@umbrella/contracts';
-import { Messaging, MessagingModule, MessagingTables1732400000000 } from '@umbrella/messaging';
-import { PlatformModule, ServiceConfig } from '@umbrella/platform';
+import { Messaging, serviceInfrastructure } from '@umbrella/messaging';
+import { ServiceConfig } from '@umbrella/platform';
 import { ReportingTables1732400000400 } from './migrations/1732400000400-reporting-tables';
 import { onAgencyRegistered, onReferralRequested } from './projections/referral-facts.projection';
 import { ReferralReportHttpController } from './queries/referral-report/referral-report.http.controller';
@@ -26,21 +26,7 @@ export class ReportingModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: ReportingModule,
-      imports: [
-        PlatformModule.forRoot({
-          auth: config,
-          database: {
-            url: config.DATABASE_URL,
-            entities: [],
-            migrations: [MessagingTables1732400000000, ReportingTables1732400000400],
-          },
-        }),
-        MessagingModule.forRoot({
-          brokers: config.KAFKA_BROKERS.split(','),
-          clientId: `reporting-${config.INSTANCE_ID ?? process.pid}`,
-          publishes: false,
-        }),
-      ],
+      imports: serviceInfrastructure(config, { service: 'reporting', migrations: [ReportingTables1732400000400], publishes: false }),
       controllers: [ReferralReportHttpController],
       providers: [ReportingConsumers],
     };

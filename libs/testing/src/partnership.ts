@@ -90,3 +90,18 @@ export async function referWhenReady(platform: TestPlatform, token: string, body
     throw error;
   }
 }
+
+/** The principal of a user with these roles at this agency, for access-policy specs. */
+export function principalOf(roles: readonly string[], agencyId: string | null = 'a'): { userId: string; agencyId: string | null; roles: never[] } {
+  return { userId: 'u', agencyId, roles: roles as never[] };
+}
+
+/** The stable error code a refusal carries, or undefined when `fn` does not throw. */
+export function refusalCode(fn: () => unknown): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    return (error as { getResponse(): { code: string } }).getResponse().code;
+  }
+}

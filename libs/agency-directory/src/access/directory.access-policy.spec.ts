@@ -1,15 +1,9 @@
 import { Principal } from '@umbrella/platform';
+import { principalOf, refusalCode } from '@umbrella/testing';
 import { DirectoryAccess } from './directory.access-policy';
 
-const as = (roles: Principal['roles'], agencyId: string | null = 'a'): Principal => ({ userId: 'u', agencyId, roles });
-const code = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-    return undefined;
-  } catch (error) {
-    return (error as { getResponse(): { code: string } }).getResponse().code;
-  }
-};
+const as = (roles: Principal['roles'], agencyId: string | null = 'a'): Principal => principalOf(roles, agencyId);
+const code = refusalCode;
 
 describe('DirectoryAccess', () => {
   it('lets a coordinator manage any agency and an agency admin only their own', () => {

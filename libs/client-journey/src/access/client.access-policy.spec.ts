@@ -1,15 +1,9 @@
 import { Principal } from '@umbrella/platform';
+import { principalOf, refusalCode } from '@umbrella/testing';
 import { ClientAccess } from './client.access-policy';
 
-const as = (roles: Principal['roles'], agencyId: string | null = 'a'): Principal => ({ userId: 'u', agencyId, roles });
-const code = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-    return undefined;
-  } catch (error) {
-    return (error as { getResponse(): { code: string } }).getResponse().code;
-  }
-};
+const as = (roles: Principal['roles'], agencyId: string | null = 'a'): Principal => principalOf(roles, agencyId);
+const code = refusalCode;
 
 describe('ClientAccess', () => {
   it('lets only caseworkers of an agency act on clients, for that agency', () => {

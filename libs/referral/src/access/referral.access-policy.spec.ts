@@ -1,15 +1,9 @@
 import { Principal } from '@umbrella/platform';
+import { principalOf, refusalCode } from '@umbrella/testing';
 import { ReferralAccess } from './referral.access-policy';
 
-const as = (roles: Principal['roles'], agencyId: string | null = 'a'): Principal => ({ userId: 'u', agencyId, roles });
-const code = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-    return undefined;
-  } catch (error) {
-    return (error as { getResponse(): { code: string } }).getResponse().code;
-  }
-};
+const as = (roles: Principal['roles'], agencyId: string | null = 'a'): Principal => principalOf(roles, agencyId);
+const code = refusalCode;
 
 describe('ReferralAccess', () => {
   it('lets a caseworker refer only on behalf of their own agency', () => {

@@ -77,7 +77,6 @@ describe('walking skeleton: one referral through all four services', () => {
     const created = await requestReferral({ clientId, fromAgencyId: north, toAgencyId: college, domain: 'training' });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ clientId, fromAgencyId: north, toAgencyId: college, domain: 'training', status: 'requested' });
-    const started = Date.now();
 
     const entry = await waitFor(async () => {
       const res = await http('GET', platform.url('client-journey', `/clients/${clientId}/journey`), { token: tokens.collegeCaseworker });
@@ -89,7 +88,6 @@ describe('walking skeleton: one referral through all four services', () => {
       const res = await http('GET', platform.url('reporting', '/reports/referrals?domain=training'), { token: tokens.analyst });
       return res.body?.byReceivingAgency?.[college] === 1 ? true : undefined;
     }, { what: 'the reporting projection', timeoutMs: 10000, intervalMs: 50 });
-    expect(Date.now() - started).toBeLessThan(5000);
 
     const fetched = await http('GET', platform.url('referral', `/referrals/${created.body.id}`), { token: tokens.collegeCaseworker });
     expect(fetched).toEqual({ status: 200, body: created.body });

@@ -1,0 +1,33 @@
+import { DynamicModule } from '@nestjs/common';
+import { DatabaseOptions, PlatformModule, ServiceConfig } from '@umbrella/platform';
+import { MessagingModule } from './messaging.module';
+import { MessagingTables1732400000000 } from './migrations/1732400000000-messaging-tables';
+
+export interface ServiceInfrastructure {
+  /** Names the Kafka clients, with the instance id. */
+  readonly service: string;
+  readonly entities?: DatabaseOptions['entities'];
+  /** The service's own migrations; the messaging tables come first. */
+  readonly migrations: DatabaseOptions['migrations'];
+  /** Services that publish run an outbox relay. */
+  readonly publishes: boolean;
+}
+
+/** What every service imports: its database, authentication, audit, health, and its link to Kafka. */
+export function serviceInfrastructure(config: ServiceConfig, infra: ServiceInfrastructure): DynamicModule[] {
+  return [
+    PlatformModule.forRoot({
+      auth: config,
+      database: {
+        url: config.DATABASE_URL,
+        entities: infra.entities ?? [],
+        migrations: [MessagingTables1732400000000, ...(infra.migrations as [])],
+      },
+    }),
+    MessagingModule.forRoot({
+      brokers: config.KAFKA_BROKERS.split(','),
+      clientId: `${infra.service}-${config.INSTANCE_ID ?? process.pid}`,
+      publishes: infra.publishes,
+    }),
+  ];
+}

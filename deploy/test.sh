@@ -31,6 +31,8 @@ npx nx run-many -t test --outputStyle=static --skip-nx-cache || status=1
 
 if [[ -z "${TEST_KAFKA_BROKERS:-}" ]]; then
   if ! test_kafka status >/dev/null 2>&1; then
+    # a broker of our own starts empty, so every run reads only its own events
+    test_kafka reset >/dev/null
     test_kafka start
     trap 'test_kafka stop || true' EXIT
   fi

@@ -85,3 +85,38 @@ describe('TokenVerifier', () => {
     await expect(TokenVerifier.create({ ...config, AUTH_PUBLIC_KEY_FILE: join(dir, 'missing.pem') })).rejects.toThrow(/AUTH_PUBLIC_KEY_FILE: cannot read/);
   });
 });
+
+describe('TokenVerifier with a JWKS URL (an identity provider such as Keycloak)', () => {
+  it('fetches the signing keys from the provider and verifies tokens signed by it, by key id', async () => {
+    const { createServer } = await import('node:http');
+    const { exportJWK } = await import('jose');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'idp-key-1', alg: 'RS256', use: 'sig' };
+    const server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(req.url === '/certs' ? { keys: [jwk] } : {}));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const verifier = await TokenVerifier.create({ AUTH_ISSUER: config.AUTH_ISSUER, AUTH_AUDIENCE: config.AUTH_AUDIENCE, AUTH_JWKS_URL: `http://127.0.0.1:${port}/certs` });
+      const signed = await new SignJWT({ roles: ['analyst'] })
+        .setProtectedHeader({ alg: 'RS256', kid: 'idp-key-1' })
+        .setSubject('u-9')
+        .setIssuer(config.AUTH_ISSUER)
+        .setAudience(config.AUTH_AUDIENCE)
+        .setExpirationTime('5m')
+        .sign(privateKey);
+      expect(await verifier.verify(signed)).toEqual({ userId: 'u-9', agencyId: null, roles: ['analyst'] });
+      const unknownKey = await new SignJWT({ roles: ['analyst'] })
+        .setProtectedHeader({ alg: 'RS256', kid: 'someone-else' })
+        .setSubject('u-9')
+        .setIssuer(config.AUTH_ISSUER)
+        .setAudience(config.AUTH_AUDIENCE)
+        .setExpirationTime('5m')
+        .sign(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+      expect(await refusal(verifier, unknownKey)).toBe('AUTH.TOKEN_SIGNATURE_INVALID');
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -29,7 +29,9 @@ say "unit tests"
 status=0
 npx nx run-many -t test --outputStyle=static --skip-nx-cache || status=1
 
-if [[ -z "${TEST_KAFKA_BROKERS:-}" ]]; then
+docker_engine() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
+# With a Docker engine the tests take Kafka and PostgreSQL from Testcontainers; without one, from here.
+if [[ -z "${TEST_KAFKA_BROKERS:-}" ]] && ! docker_engine; then
   if ! test_kafka status >/dev/null 2>&1; then
     # a broker of our own starts empty, so every run reads only its own events
     test_kafka reset >/dev/null

@@ -7,5 +7,6 @@ module.exports = {
   rootDir: path.resolve(__dirname, '../..'),
   testMatch: ['<rootDir>/libs/*/src/**/*.e2e-spec.ts', '<rootDir>/services/*/src/**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
   testTimeout: 120000,
 };

@@ -7,5 +7,6 @@ module.exports = {
   rootDir: path.resolve(__dirname, '../..'),
   testMatch: ['<rootDir>/libs/*/src/**/*.int-spec.ts', '<rootDir>/services/*/src/**/*.int-spec.ts'],
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
   testTimeout: 60000,
 };

@@ -154,7 +154,7 @@ describe('accepting a referral', () => {
 
 describe('the lifecycle', () => {
   const step = (status: Parameters<typeof referral>[0] extends infer _ ? string : never, action: string, by = 'b') =>
-    decideStep(a, client({ claims: [{ agencyId: 'b', domain: 'health', referralId: 'r-1' }] }), directory(), { referral: referral({ status: status as never }), action: action as never, byAgencyId: by, reason: 'because' }, new Date('2026-12-01T00:00:00Z'));
+    decideStep(a, client({ claims: [{ agencyId: 'b', domain: 'health', referralId: 'r-1' }] }), directory(), { referral: referral({ status: status as never }), action: action as never, byAgencyId: by, reason: 'because' }, new Date('2026-11-23T00:00:00Z'));
 
   it.each([
     ['requested', 'reject', 'rejected'],
@@ -198,6 +198,13 @@ describe('the lifecycle', () => {
     expect(system('cancel', 'other')).toMatchObject({ code: 'REFERRAL.NOT_ADDRESSED_TO_AGENCY' });
     expect(system('start', null)).toMatchObject({ code: 'REFERRAL.NOT_ADDRESSED_TO_AGENCY' });
     expect(decideStep(a, client(), directory(), { referral: referral(), action: 'expire', byAgencyId: 'b', reason: null }, NOW)).toMatchObject({ code: 'REFERRAL.NOT_ADDRESSED_TO_AGENCY' });
+  });
+
+  it('UA-8: refuses an answer that comes after the response window, even before the sweep ran', () => {
+    const late = referral({ respondBy: new Date('2026-11-24T09:00:00Z') });
+    expect(decideStep(a, client(), directory(), { referral: late, action: 'accept', byAgencyId: 'b', reason: null }, NOW)).toMatchObject({ code: 'UA-8' });
+    expect(decideStep(a, client(), directory(), { referral: late, action: 'reject', byAgencyId: 'b', reason: 'no-capacity' }, NOW)).toMatchObject({ code: 'UA-8' });
+    expect(decideStep(a, client(), directory(), { referral: late, action: 'cancel', byAgencyId: 'a', reason: 'other' }, NOW).outcome).toBe('allowed');
   });
 
   it('UA-8: expires an unanswered referral after its deadline, not before', () => {

@@ -200,6 +200,10 @@ export function decideStep(a: Agreement, state: ClientState, directory: Director
   }
   const to = nextStatus(r.status, action);
   if (!to) return refuse(a, 'REFERRAL.ILLEGAL_TRANSITION', `A referral that is ${r.status} cannot be ${pastTense(action)}.`);
+  // UA-8: an answer after the window is too late, even before the sweep has marked the referral expired
+  if ((action === 'accept' || action === 'reject') && r.status === 'requested' && now.getTime() > r.respondBy.getTime()) {
+    return refuse(a, 'UA-8', `The response window closed at ${r.respondBy.toISOString()}; this referral has expired and the sender has been told.`);
+  }
   if (action === 'expire' && now.getTime() < r.respondBy.getTime()) {
     return refuse(a, 'REFERRAL.ILLEGAL_TRANSITION', `The referral can be answered until ${r.respondBy.toISOString()}.`);
   }

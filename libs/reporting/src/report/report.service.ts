@@ -77,7 +77,7 @@ export class ReportService {
     const referrals = await this.referralRows(s);
     const outcomes = await this.outcomeRows(s);
     const refusals: { agency_id: string | null; code: string | null; n: number }[] = await this.database.dataSource.query(
-      `SELECT d.agency_id, d.code, count(*)::int AS n FROM decision_fact d ${this.clientJoin('d')} WHERE ${this.refusalWhere('d')} GROUP BY d.agency_id, d.code`,
+      `SELECT d.agency_id, d.code, count(*)::int AS n FROM decision_fact d ${this.clientJoin('d')} WHERE ${this.refusalWhere('d')} GROUP BY d.agency_id, d.code ORDER BY d.code`,
       this.args(s),
     );
     const byAgency = new Map<string, ReferralRow[]>();
@@ -140,7 +140,8 @@ export class ReportService {
          FROM referral_fact r ${this.clientJoin('r')}
         WHERE ($1::timestamptz IS NULL OR r.requested_at >= $1) AND ($2::timestamptz IS NULL OR r.requested_at <= $2)
           AND ($3::text IS NULL OR r.domain = $3) AND ($4::text IS NULL OR c.age_band = $4)
-          AND ($5::text[] IS NULL OR r.from_agency_id = ANY($5) OR r.to_agency_id = ANY($5))`,
+          AND ($5::text[] IS NULL OR r.from_agency_id = ANY($5) OR r.to_agency_id = ANY($5))
+        ORDER BY r.requested_at, r.referral_id`,
       this.args(s),
     );
     return rows.map((r) => ({
@@ -156,7 +157,7 @@ export class ReportService {
 
   private refusalRows(s: Selection): Promise<{ code: string | null; n: number }[]> {
     return this.database.dataSource.query(
-      `SELECT d.code, count(*)::int AS n FROM decision_fact d ${this.clientJoin('d')} WHERE ${this.refusalWhere('d')} GROUP BY d.code`,
+      `SELECT d.code, count(*)::int AS n FROM decision_fact d ${this.clientJoin('d')} WHERE ${this.refusalWhere('d')} GROUP BY d.code ORDER BY d.code`,
       this.args(s),
     );
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { TOPICS } from '@umbrella/contracts';
 import { consentTo, enrolAgencies, http, readTopic, ReadMessage, referWhenReady, registerClient, startPlatform, TestPlatform, tokenFor, waitFor } from '../index';
@@ -144,6 +145,9 @@ describe('reporting', () => {
     expect(lines).toEqual(expect.arrayContaining(['referrals.sent,4', 'referrals.rejectedByReason.no-capacity,1', 'under25.known,1']));
     const agencies = (await (await get(`/reports/agencies?region=${REGION}&format=csv`)).text()).trim().split('\r\n');
     expect(agencies[0].split(',').slice(0, 5)).toEqual(['agencyId', 'stakeholderType', 'region', 'sent', 'received']);
+    const referrals = await get('/reports/referrals?domain=housing&format=csv');
+    expect(referrals.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect((await referrals.text()).split('\r\n')).toEqual(expect.arrayContaining(['metric,value', expect.stringMatching(/^total,\d+$/), expect.stringMatching(/^byDomain\.housing,\d+$/)]));
     expect(agencies.slice(1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual([`${A},ngo,${REGION},4,0`, `${B},municipality,${REGION},0,3`, `${C},employer,${REGION},0,1`]);
   });
 
@@ -170,10 +174,10 @@ describe('reporting', () => {
     await waitFor(
       async () => {
         last = { summary: (await report(`/reports/summary?region=${REGION}`)).body, agencies: (await report(`/reports/agencies?region=${REGION}`)).body };
-        return JSON.stringify(last) === JSON.stringify(before);
+        return isDeepStrictEqual(last, before);
       },
-      { what: 'the rebuild to replay this run', timeoutMs: 120000 },
+      { what: 'the rebuild to replay this run', timeoutMs: 150000 },
     ).catch(() => undefined);
     expect(last).toEqual(before);
-  });
+  }, 180000);
 });

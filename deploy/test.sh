@@ -25,6 +25,9 @@ cd "$REPO_ROOT"
 say "lint"
 npx nx run-many -t lint --outputStyle=static
 
+say "event catalogue (committed AsyncAPI document and schema lock)"
+node libs/contracts/dist/catalogue/cli.js check
+
 say "unit tests"
 status=0
 npx nx run-many -t test --outputStyle=static --skip-nx-cache || status=1

@@ -8,3 +8,4 @@ export * from './events/referral.events';
 export * from './events/agency.events';
 export * from './events/directory.events';
 export * from './events/client.events';
+export * from './catalogue/asyncapi';

@@ -5,6 +5,7 @@ import { RebuildProjectionsHttpController } from './commands/rebuild-projections
 import { ReportingTables1732400000400 } from './migrations/1732400000400-reporting-tables';
 import { ReportingProjections1732400000410 } from './migrations/1732400000410-reporting-projections';
 import { ProjectionRunner } from './projections/projection-runner';
+import { EventCatalogueHttpController } from './queries/event-catalogue/event-catalogue.http.controller';
 import { PartnershipReportHttpController } from './queries/partnership-report/partnership-report.http.controller';
 import { ReferralReportHttpController } from './queries/referral-report/referral-report.http.controller';
 import { ReportService } from './report/report.service';
@@ -17,7 +18,7 @@ export class ReportingModule {
     return {
       module: ReportingModule,
       imports: serviceInfrastructure(config, { service: 'reporting', migrations: [ReportingTables1732400000400, ReportingProjections1732400000410], publishes: false }),
-      controllers: [ReferralReportHttpController, PartnershipReportHttpController, RebuildProjectionsHttpController],
+      controllers: [ReferralReportHttpController, PartnershipReportHttpController, RebuildProjectionsHttpController, EventCatalogueHttpController],
       providers: [ProjectionRunner, ReportService],
     };
   }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { TOPICS } from '@umbrella/contracts';
@@ -162,6 +164,13 @@ describe('reporting', () => {
     expect((await http('POST', platform.url('reporting', '/reports/rebuild'), { token: tokens[A] })).status).toBe(403);
     const dead = await http('GET', platform.url('reporting', '/dead-letters?consumer=reporting.projections&limit=1000'), { token: tokens.operator });
     expect(dead.body.find((d: { key: string }) => d.key === `bad-${run}`)).toMatchObject({ reason: 'invalid event: type: unknown event ReferralRequested v99' });
+  });
+
+  it('publishes the committed event catalogue, without a token', async () => {
+    const committed = JSON.parse(readFileSync(join(__dirname, '../../../contracts/asyncapi.json'), 'utf8'));
+    const served = await http('GET', platform.url('reporting', '/asyncapi.json'));
+    expect(served.status).toBe(200);
+    expect(served.body).toEqual(committed);
   });
 
   it('rebuilds from offset zero to identical figures', async () => {

@@ -5,6 +5,7 @@ import { RebuildProjectionsHttpController } from './commands/rebuild-projections
 import { ReportingTables1732400000400 } from './migrations/1732400000400-reporting-tables';
 import { ReportingProjections1732400000410 } from './migrations/1732400000410-reporting-projections';
 import { ProjectionRunner } from './projections/projection-runner';
+import { DashboardHttpController } from './queries/dashboard/dashboard.http.controller';
 import { EventCatalogueHttpController } from './queries/event-catalogue/event-catalogue.http.controller';
 import { PartnershipReportHttpController } from './queries/partnership-report/partnership-report.http.controller';
 import { ReferralReportHttpController } from './queries/referral-report/referral-report.http.controller';
@@ -18,7 +19,7 @@ export class ReportingModule {
     return {
       module: ReportingModule,
       imports: serviceInfrastructure(config, { service: 'reporting', migrations: [ReportingTables1732400000400, ReportingProjections1732400000410], publishes: false }),
-      controllers: [ReferralReportHttpController, PartnershipReportHttpController, RebuildProjectionsHttpController, EventCatalogueHttpController],
+      controllers: [ReferralReportHttpController, PartnershipReportHttpController, RebuildProjectionsHttpController, EventCatalogueHttpController, DashboardHttpController],
       providers: [ProjectionRunner, ReportService],
     };
   }

@@ -1,6 +1,7 @@
 import { flatten, toCsv } from './csv';
 import { capacityRefusalShare, continuityFigures, outcomeFigures, referralFigures, ReferralRow, refusalFigures, under25Figures } from './figures';
 import { percentile } from './statistics';
+import { periodStart, timeline } from './timeline';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1) + s * 1000);
 const row = (over: Partial<ReferralRow>): ReferralRow => ({ from: 'a', to: 'b', status: 'requested', answer: null, rejectReason: null, requestedAt: at(0), answeredAt: null, ...over });
@@ -88,6 +89,29 @@ describe('CSV export', () => {
       { metric: 'referrals.byReason.no-capacity', value: 1 },
       { metric: 'share', value: null },
       { metric: 'ids', value: 'a b' },
+    ]);
+  });
+});
+
+describe('timeline', () => {
+  it('starts days, ISO weeks (Monday) and months in UTC', () => {
+    const sunday = new Date('2026-03-01T23:30:00Z');
+    expect(periodStart(sunday, 'day')).toBe('2026-03-01');
+    expect(periodStart(sunday, 'week')).toBe('2026-02-23');
+    expect(periodStart(new Date('2026-03-02T00:00:00Z'), 'week')).toBe('2026-03-02');
+    expect(periodStart(sunday, 'month')).toBe('2026-03-01');
+  });
+
+  it('gives the main figures per period, oldest first', () => {
+    const points = timeline(
+      [row({ requestedAt: new Date('2026-02-10T10:00:00Z'), answer: 'accepted', answeredAt: new Date('2026-02-10T11:00:00Z') }), row({ requestedAt: new Date('2026-01-05T10:00:00Z') })],
+      [{ outcome: 'job-entry', credited: 'b', contributing: [], occurredAt: new Date('2026-02-20T00:00:00Z') }],
+      () => true,
+      'month',
+    );
+    expect(points).toEqual([
+      { period: '2026-01-01', sent: 1, received: 1, accepted: 0, rejected: 0, completed: 0, outcomesCredited: 0 },
+      { period: '2026-02-01', sent: 1, received: 1, accepted: 1, rejected: 0, completed: 0, outcomesCredited: 1 },
     ]);
   });
 });

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { AGE_BANDS, AgeBand, DOMAINS_OF_SUPPORT, DomainOfSupport, STAKEHOLDER_TYPES, StakeholderType } from '@umbrella/contracts';
 import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Interval, INTERVALS } from './timeline';
 
 /**
  * The filters every report takes. Period, domain and age band select facts; region, agency and
@@ -50,4 +51,11 @@ export class ReportFilterDto {
   @IsOptional()
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';
+}
+
+export class TimelineFilterDto extends ReportFilterDto {
+  @ApiPropertyOptional({ enum: INTERVALS, default: 'week' })
+  @IsOptional()
+  @IsIn(INTERVALS)
+  interval?: Interval;
 }

@@ -14,7 +14,8 @@ import {
   Under25Figures,
   under25Figures,
 } from './figures';
-import { ReportFilterDto } from './report-filter.dto';
+import { ReportFilterDto, TimelineFilterDto } from './report-filter.dto';
+import { timeline, TimelinePoint } from './timeline';
 
 export interface PartnershipSummary {
   filters: Omit<ReportFilterDto, 'format'>;
@@ -102,6 +103,13 @@ export class ReportService {
     });
   }
 
+  /** The main figures per day, week or month, for the dashboard's charts. */
+  async timeline(filter: TimelineFilterDto): Promise<TimelinePoint[]> {
+    const s = await this.select(filter);
+    const scope: InScope = s.agencies ? ((set) => (id: string) => set.has(id))(new Set(s.agencies)) : () => true;
+    return timeline(await this.referralRows(s), await this.outcomeRows(s), scope, filter.interval ?? 'week');
+  }
+
   /** Checks the filters against what reporting knows, and resolves region, agency and stakeholder type to agencies. */
   private async select(f: ReportFilterDto): Promise<Selection> {
     if (f.from && f.to && new Date(f.from) > new Date(f.to)) {
@@ -163,15 +171,16 @@ export class ReportService {
   }
 
   /** Outcomes have no domain of support: the domain filter does not apply to them. */
-  private async outcomeRows(s: Selection): Promise<{ outcome: string; credited: string; contributing: string[] }[]> {
-    const rows: { outcome: string; credited_agency_id: string; contributing_agency_ids: string[] }[] = await this.database.dataSource.query(
-      `SELECT o.outcome, o.credited_agency_id, o.contributing_agency_ids FROM outcome_fact o ${this.clientJoin('o')}
+  private async outcomeRows(s: Selection): Promise<{ outcome: string; credited: string; contributing: string[]; occurredAt: Date }[]> {
+    const rows: { outcome: string; credited_agency_id: string; contributing_agency_ids: string[]; occurred_at: Date }[] = await this.database.dataSource.query(
+      `SELECT o.outcome, o.credited_agency_id, o.contributing_agency_ids, o.occurred_at FROM outcome_fact o ${this.clientJoin('o')}
         WHERE ($1::timestamptz IS NULL OR o.occurred_at >= $1) AND ($2::timestamptz IS NULL OR o.occurred_at <= $2)
           AND ($3::text IS NULL OR true) AND ($4::text IS NULL OR c.age_band = $4)
-          AND ($5::text[] IS NULL OR o.credited_agency_id = ANY($5) OR o.contributing_agency_ids && $5)`,
+          AND ($5::text[] IS NULL OR o.credited_agency_id = ANY($5) OR o.contributing_agency_ids && $5)
+        ORDER BY o.occurred_at, o.milestone_id`,
       this.args(s),
     );
-    return rows.map((r) => ({ outcome: r.outcome, credited: r.credited_agency_id, contributing: r.contributing_agency_ids }));
+    return rows.map((r) => ({ outcome: r.outcome, credited: r.credited_agency_id, contributing: r.contributing_agency_ids, occurredAt: r.occurred_at }));
   }
 
   /**

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { chromium } from 'playwright-core';
 import { TOPICS } from '@umbrella/contracts';
 import { consentTo, enrolAgencies, http, readTopic, ReadMessage, referWhenReady, registerClient, startPlatform, TestPlatform, tokenFor, waitFor } from '../index';
 
@@ -95,7 +96,11 @@ describe('reporting', () => {
   }
 
   it('matches an independent count of the events on the topic', async () => {
-    const messages = await readTopic(brokers(), TOPICS.referrals.name, (m) => m.some((x) => x.key === clients.young && x.headers['event-type'] === 'OutcomeCredited'), 60000);
+    // the two clients' events sit on their own partitions: read until each one's last event is in
+    const last = (m: readonly ReadMessage[]) =>
+      m.some((x) => x.key === clients.young && x.headers['event-type'] === 'OutcomeCredited') &&
+      m.some((x) => x.key === clients.older && x.headers['event-type'] === 'AgreementDecisionRecorded' && JSON.parse(x.value as string).data.outcome === 'refused');
+    const messages = await readTopic(brokers(), TOPICS.referrals.name, last, 60000);
     const expected = independentCount(messages);
     expect(expected).toMatchObject({ sent: 4, accepted: 1, rejected: 2, completed: 1, jobEntries: 1 });
     const summary = await waitFor(
@@ -171,6 +176,40 @@ describe('reporting', () => {
     const served = await http('GET', platform.url('reporting', '/asyncapi.json'));
     expect(served.status).toBe(200);
     expect(served.body).toEqual(committed);
+  });
+
+  it('renders the dashboard in headless Chromium, charts drawn from the reports over time', async () => {
+    const timeline = await report(`/reports/timeline?region=${REGION}&interval=day`);
+    expect(timeline.body).toEqual([{ period: new Date().toISOString().slice(0, 10), sent: 4, received: 4, accepted: 1, rejected: 2, completed: 1, outcomesCredited: 1 }]);
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(platform.url('reporting', '/dashboard'));
+      await page.fill('#token', tokens.analyst);
+      await page.fill('#region', REGION);
+      await page.selectOption('#interval', 'day');
+      await page.click('#load');
+      await page.waitForSelector('body[data-loaded="true"]');
+      expect(await page.$$eval('svg[data-series]', (svgs) => svgs.map((s) => s.getAttribute('data-series')))).toEqual(['sent', 'accepted', 'rejected', 'outcomesCredited']);
+      expect(await page.$$eval('svg[data-series="sent"] rect', (bars) => bars.map((b) => [b.getAttribute('data-value'), Number(b.getAttribute('height')) > 0]))).toEqual([['4', true]]);
+      expect(await page.textContent('[data-metric="referrals sent"] b')).toBe('4');
+      expect(await page.textContent('[data-metric="under 25 in work or training"] b')).toBe('100%');
+      mkdirSync(join(__dirname, '../../../../test-results'), { recursive: true });
+      await page.screenshot({ path: join(__dirname, '../../../../test-results/reporting-dashboard.png'), fullPage: true });
+      // a wrong token shows the refusal instead of charts
+      await page.fill('#token', 'not-a-token');
+      await page.click('#load');
+      await page.waitForFunction(() => document.getElementById('status')?.textContent !== 'Loading…');
+      expect(await page.textContent('#status')).not.toBe('');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('rebuilds from offset zero to identical figures', async () => {

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import { Roles } from '@umbrella/platform';
 import { REPORT_READERS } from '../../access/reporting.access-policy';
 import { flatten, toCsv } from '../../report/csv';
-import { ReportFilterDto } from '../../report/report-filter.dto';
+import { ReportFilterDto, TimelineFilterDto } from '../../report/report-filter.dto';
 import { AgencyFigures, PartnershipSummary, ReportService } from '../../report/report.service';
 
 interface Reply {
@@ -45,7 +45,18 @@ export class PartnershipReportHttpController {
       send(reply, 'agencies', toCsv(AGENCY_COLUMNS, flat));
     } else reply.send(rows);
   }
+
+  @Get('timeline')
+  @ApiOperation({ summary: 'The main figures per day, week or month (oldest first), as the dashboard charts them' })
+  @ApiProduces('application/json', 'text/csv')
+  async timeline(@Query() filter: TimelineFilterDto, @Res() reply: Reply): Promise<void> {
+    const points = await this.reports.timeline(filter);
+    if (filter.format === 'csv') send(reply, 'timeline', toCsv(TIMELINE_COLUMNS, points as unknown as Record<string, unknown>[]));
+    else reply.send(points);
+  }
 }
+
+const TIMELINE_COLUMNS = ['period', 'sent', 'received', 'accepted', 'rejected', 'completed', 'outcomesCredited'];
 
 function send(reply: Reply, name: string, csv: string): void {
   reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="umbrella-${name}.csv"`).send(csv);

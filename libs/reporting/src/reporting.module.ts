@@ -4,6 +4,7 @@ import { ServiceConfig } from '@umbrella/platform';
 import { RebuildProjectionsHttpController } from './commands/rebuild-projections/rebuild-projections.http.controller';
 import { ReportingTables1732400000400 } from './migrations/1732400000400-reporting-tables';
 import { ReportingProjections1732400000410 } from './migrations/1732400000410-reporting-projections';
+import { ReferralFactsStream1732400000420 } from './migrations/1732400000420-referral-facts-stream';
 import { ProjectionRunner } from './projections/projection-runner';
 import { DashboardHttpController } from './queries/dashboard/dashboard.http.controller';
 import { EventCatalogueHttpController } from './queries/event-catalogue/event-catalogue.http.controller';
@@ -18,7 +19,7 @@ export class ReportingModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: ReportingModule,
-      imports: serviceInfrastructure(config, { service: 'reporting', migrations: [ReportingTables1732400000400, ReportingProjections1732400000410], publishes: false }),
+      imports: serviceInfrastructure(config, { service: 'reporting', migrations: [ReportingTables1732400000400, ReportingProjections1732400000410, ReferralFactsStream1732400000420], publishes: true }),
       controllers: [ReferralReportHttpController, PartnershipReportHttpController, RebuildProjectionsHttpController, EventCatalogueHttpController, DashboardHttpController],
       providers: [ProjectionRunner, ReportService],
     };

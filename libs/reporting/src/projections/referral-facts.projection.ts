@@ -11,6 +11,7 @@ import {
 } from '@umbrella/contracts';
 import { EventHandler, HandledEvent } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
+import { publishReferralFact } from './referral-fact-stream';
 
 /*
  * Reporting holds facts keyed by pseudonymous ids only: no person can be read back from it.
@@ -26,6 +27,7 @@ export async function onReferralRequested(event: HandledEvent, tx: EntityManager
      VALUES ($1, $2, $3, $4, $5, 'requested', $6, $7) ON CONFLICT (referral_id) DO NOTHING`,
     [d.referralId, d.clientId, d.fromAgencyId, d.toAgencyId, d.domain, d.requestedAt, d.waitlisted],
   );
+  await publishReferralFact(event, tx, d.referralId);
 }
 
 /** The first answer (accepted, rejected or expired) is the one time-to-answer measures; later steps only move the status. */
@@ -43,6 +45,7 @@ export async function onReferralTransition(event: HandledEvent, tx: EntityManage
       WHERE referral_id = $1`,
     [d.referralId, d.status, answer, d.at, d.reason ?? null, closed],
   );
+  await publishReferralFact(event, tx, d.referralId);
 }
 
 export async function onDecisionRecorded(event: HandledEvent, tx: EntityManager): Promise<void> {

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
 import { chromium } from 'playwright-core';
 import { TOPICS } from '@umbrella/contracts';
 import { consentTo, enrolAgencies, http, readTopic, ReadMessage, referWhenReady, registerClient, startPlatform, TestPlatform, tokenFor, waitFor } from '../index';
@@ -23,6 +24,7 @@ describe('reporting', () => {
   const tokens = {} as Record<string, string>;
   const clients = {} as Record<'young' | 'older', string>;
   let refusedCode: string;
+  const referralIds: string[] = [];
 
   const report = (path: string, token = tokens.analyst) => http('GET', platform.url('reporting', path), { token });
   const act = (id: string, action: string, agency: string, body: unknown = {}) => http('POST', platform.url('referral', `/referrals/${id}/${action}`), { token: tokens[agency], body });
@@ -60,6 +62,7 @@ describe('reporting', () => {
     expect((await act(r3.body.id, 'reject', B, { reason: 'not-eligible' })).status).toBe(200);
     const r4 = await referWhenReady(platform, tokens[A], { clientId: clients.older, fromAgencyId: A, toAgencyId: B, domain: 'housing' });
     expect(r4.status).toBe(201);
+    referralIds.push(r1.body.id, r2.body.id, r3.body.id, r4.body.id);
     // a second open referral for the same client and domain: the agreement refuses it
     const duplicate = await referWhenReady(platform, tokens[A], { clientId: clients.older, fromAgencyId: A, toAgencyId: C, domain: 'housing' });
     expect(duplicate.status).toBeGreaterThanOrEqual(400);
@@ -178,6 +181,23 @@ describe('reporting', () => {
     expect(served.body).toEqual(committed);
   });
 
+  /** Facts the reporting service published for this run's referrals, per referral: requested, then each step. */
+  const FACTS_PER_REFERRAL = [4, 2, 2, 1];
+
+  it('publishes one denormalised fact per referral step on the facts stream, without any client id', async () => {
+    const total = FACTS_PER_REFERRAL.reduce((a, b) => a + b, 0);
+    const mine = (m: readonly ReadMessage[]) => m.filter((x) => referralIds.includes(x.key as string));
+    const messages = mine(await readTopic(brokers(), TOPICS.referralFacts.name, (m) => mine(m).length >= total, 60000));
+    const facts = messages.map((m) => JSON.parse(m.value as string));
+    expect(facts.every((f) => f.type === 'ReferralFactRecorded' && f.producer === 'reporting' && f.key === f.data.referralId)).toBe(true);
+    expect(referralIds.map((id) => facts.filter((f) => f.data.referralId === id).map((f) => f.data.sequence))).toEqual(FACTS_PER_REFERRAL.map((n) => Array.from({ length: n }, (_, i) => i + 1)));
+    expect(JSON.stringify(facts)).not.toMatch(new RegExp(`${clients.young}|${clients.older}|clientId`));
+    const last = (id: string) => facts.filter((f) => f.data.referralId === id).at(-1).data;
+    expect(last(referralIds[0])).toMatchObject({ status: 'completed', answer: 'accepted', fromAgencyId: A, fromStakeholderType: 'ngo', toRegion: REGION, clientAgeBand: '18-24', domain: 'health' });
+    expect(last(referralIds[1])).toMatchObject({ status: 'rejected', answer: 'rejected', rejectReason: 'no-capacity', toStakeholderType: 'employer', secondsToAnswer: expect.any(Number) });
+    expect(last(referralIds[3])).toMatchObject({ status: 'requested', clientAgeBand: '35-49', sequence: 1 });
+  });
+
   it('renders the dashboard in headless Chromium, charts drawn from the reports over time', async () => {
     const timeline = await report(`/reports/timeline?region=${REGION}&interval=day`);
     // this run's events happened today (or across midnight UTC): the days add up to the summary
@@ -232,5 +252,14 @@ describe('reporting', () => {
       { what: 'the rebuild to replay this run', timeoutMs: 150000 },
     ).catch(() => undefined);
     expect(last).toEqual(before);
+    // every replayed step of this run has committed (the figures are back); none published its fact again
+    const db = new Client({ connectionString: platform.databases.reporting });
+    await db.connect();
+    try {
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE event_type = 'ReferralFactRecorded' AND envelope->'data'->>'referralId' = ANY($1)`, [referralIds]);
+      expect(rows[0].n).toBe(FACTS_PER_REFERRAL.reduce((a, b) => a + b, 0));
+    } finally {
+      await db.end();
+    }
   }, 180000);
 });

@@ -12,6 +12,11 @@ need npm "npm"
 need java "Java 17 runs the Kafka broker"
 need mvn "Maven fetches Kafka's jars from Maven Central"
 mkdir -p "$LOG_DIR"
+# the reporting dashboard is checked in Debian's Chromium, driven by playwright-core (no browser download)
+if ! command -v chromium >/dev/null 2>&1; then
+  say "installing Chromium for the dashboard's browser test"
+  if [[ $EUID -eq 0 ]]; then apt-get update -qq && apt-get install -y -qq chromium; else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi
+fi
 export NX_DAEMON=false NX_NO_CLOUD=true
 export UMBRELLA_TEST_SUMMARY="$UMBRELLA_HOME/test-summary.txt"
 : >"$UMBRELLA_TEST_SUMMARY"
@@ -24,6 +29,9 @@ cd "$REPO_ROOT"
 
 say "lint"
 npx nx run-many -t lint --outputStyle=static
+
+say "event catalogue (committed AsyncAPI document and schema lock)"
+node libs/contracts/dist/catalogue/cli.js check
 
 say "unit tests"
 status=0

@@ -8,3 +8,5 @@ export * from './events/referral.events';
 export * from './events/agency.events';
 export * from './events/directory.events';
 export * from './events/client.events';
+export * from './events/reporting.events';
+export * from './catalogue/asyncapi';

@@ -21,6 +21,7 @@ import {
   ReferralRequestedV2,
   ReferralTransitionV1,
 } from './events/referral.events';
+import { ReferralFactV1 } from './events/reporting.events';
 import { EventEnvelope, EventEnvelopeDto } from './envelope';
 import { TOPICS, TopicDefinition } from './topics';
 import { Validated, validatePlain } from './validation';
@@ -299,6 +300,15 @@ export const EVENT_CONTRACTS = [
     data: ClientErasedV1,
     keyOf: (d) => d.clientId,
     description: "The client's personal data was destroyed on request; their pseudonymous history stays valid for reporting.",
+  }),
+  // reporting
+  contract({
+    type: 'ReferralFactRecorded',
+    schemaVersion: 1,
+    topic: TOPICS.referralFacts,
+    data: ReferralFactV1,
+    keyOf: (d) => d.referralId,
+    description: 'A referral as it stands after one step of its lifecycle, denormalised for analysts; no client id, no personal data.',
   }),
 ] as readonly EventContract[];
 

@@ -5,7 +5,7 @@
 export interface TopicDefinition {
   readonly name: string;
   /** What the message key is: every event of one client (or agency) lands on one partition, in order. */
-  readonly keyedBy: 'clientId' | 'agencyId' | 'agreementId' | 'originalKey';
+  readonly keyedBy: 'clientId' | 'agencyId' | 'agreementId' | 'referralId' | 'originalKey';
   readonly partitions: number;
   /** -1 keeps events forever: projections are rebuilt from the beginning of the topics. */
   readonly retentionMs: number;
@@ -43,6 +43,13 @@ export const TOPICS = {
     partitions: 1,
     retentionMs: FOREVER,
     description: 'Published versions of the umbrella agreement, keyed by agreement id.',
+  },
+  referralFacts: {
+    name: 'umbrella.referral-facts.v1',
+    keyedBy: 'referralId',
+    partitions: 3,
+    retentionMs: FOREVER,
+    description: 'Denormalised referral facts for downstream analysts, published by reporting; no client id and no personal data, keyed by referral id.',
   },
   deadLetters: {
     name: 'umbrella.dead-letters.v1',

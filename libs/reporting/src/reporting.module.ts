@@ -1,34 +1,27 @@
-import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { TOPICS } from '@umbrella/contracts';
-import { Messaging, serviceInfrastructure } from '@umbrella/messaging';
+import { DynamicModule, Module } from '@nestjs/common';
+import { serviceInfrastructure } from '@umbrella/messaging';
 import { ServiceConfig } from '@umbrella/platform';
+import { RebuildProjectionsHttpController } from './commands/rebuild-projections/rebuild-projections.http.controller';
 import { ReportingTables1732400000400 } from './migrations/1732400000400-reporting-tables';
-import { onAgencyRegistered, onReferralRequested } from './projections/referral-facts.projection';
+import { ReportingProjections1732400000410 } from './migrations/1732400000410-reporting-projections';
+import { ReferralFactsStream1732400000420 } from './migrations/1732400000420-referral-facts-stream';
+import { ProjectionRunner } from './projections/projection-runner';
+import { DashboardHttpController } from './queries/dashboard/dashboard.http.controller';
+import { EventCatalogueHttpController } from './queries/event-catalogue/event-catalogue.http.controller';
+import { PartnershipReportHttpController } from './queries/partnership-report/partnership-report.http.controller';
 import { ReferralReportHttpController } from './queries/referral-report/referral-report.http.controller';
+import { ReportService } from './report/report.service';
 
-export const REPORTING_CONSUMER = 'reporting.projections';
-
-@Injectable()
-class ReportingConsumers implements OnModuleInit {
-  constructor(private readonly messaging: Messaging) {}
-
-  onModuleInit(): void {
-    this.messaging.registerConsumer({
-      name: REPORTING_CONSUMER,
-      topics: [TOPICS.referrals.name, TOPICS.agencies.name, TOPICS.clients.name],
-      handlers: { ReferralRequested: onReferralRequested, AgencyRegistered: onAgencyRegistered },
-    });
-  }
-}
+export { REPORTING_CONSUMER } from './projections/projection-runner';
 
 @Module({})
 export class ReportingModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: ReportingModule,
-      imports: serviceInfrastructure(config, { service: 'reporting', migrations: [ReportingTables1732400000400], publishes: false }),
-      controllers: [ReferralReportHttpController],
-      providers: [ReportingConsumers],
+      imports: serviceInfrastructure(config, { service: 'reporting', migrations: [ReportingTables1732400000400, ReportingProjections1732400000410, ReferralFactsStream1732400000420], publishes: true }),
+      controllers: [ReferralReportHttpController, PartnershipReportHttpController, RebuildProjectionsHttpController, EventCatalogueHttpController, DashboardHttpController],
+      providers: [ProjectionRunner, ReportService],
     };
   }
 }

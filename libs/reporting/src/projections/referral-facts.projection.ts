@@ -1,22 +1,122 @@
-import { AgencyRegisteredV1, ReferralRequestedV1 } from '@umbrella/contracts';
-import { HandledEvent } from '@umbrella/messaging';
+import {
+  AgencyRegisteredV1,
+  AgencyUpdatedV1,
+  AgreementDecisionRecordedV1,
+  ClientRegisteredV1,
+  KeyWorkerAssignedV1,
+  MilestoneRecordedV1,
+  OutcomeCreditedV1,
+  ReferralRequestedV2,
+  ReferralTransitionV1,
+} from '@umbrella/contracts';
+import { EventHandler, HandledEvent } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
+import { publishReferralFact } from './referral-fact-stream';
 
-/** Reporting holds facts keyed by pseudonymous ids only: no person can be read back from it. */
+/*
+ * Reporting holds facts keyed by pseudonymous ids only: no person can be read back from it.
+ * Every handler is an upsert or a keyed insert, so the projection is the same whatever the
+ * interleaving of topics, and a replay from offset zero gives the same rows.
+ */
+
 export async function onReferralRequested(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const d = event.data as ReferralRequestedV1;
+  // consumers see the latest version: v1 events arrive upcast to v2
+  const d = event.data as ReferralRequestedV2;
   await tx.query(
-    `INSERT INTO referral_fact (referral_id, client_id, from_agency_id, to_agency_id, domain, status, requested_at)
-     VALUES ($1, $2, $3, $4, $5, 'requested', $6) ON CONFLICT (referral_id) DO NOTHING`,
-    [d.referralId, d.clientId, d.fromAgencyId, d.toAgencyId, d.domain, d.requestedAt],
+    `INSERT INTO referral_fact (referral_id, client_id, from_agency_id, to_agency_id, domain, status, requested_at, waitlisted)
+     VALUES ($1, $2, $3, $4, $5, 'requested', $6, $7) ON CONFLICT (referral_id) DO NOTHING`,
+    [d.referralId, d.clientId, d.fromAgencyId, d.toAgencyId, d.domain, d.requestedAt, d.waitlisted],
+  );
+  await publishReferralFact(event, tx, d.referralId);
+}
+
+/** The first answer (accepted, rejected or expired) is the one time-to-answer measures; later steps only move the status. */
+export async function onReferralTransition(event: HandledEvent, tx: EntityManager): Promise<void> {
+  const d = event.data as ReferralTransitionV1;
+  const answer = ['accepted', 'rejected', 'expired'].includes(d.status) && d.previousStatus === 'requested' ? d.status : null;
+  const closed = ['completed', 'failed', 'cancelled', 'expired', 'rejected', 'entered-in-error'].includes(d.status);
+  // The request precedes its transitions on the same partition (both keyed by client id), so the row is there.
+  await tx.query(
+    `UPDATE referral_fact SET status = $2,
+        answer        = CASE WHEN answer IS NULL AND $3::text IS NOT NULL THEN $3 ELSE answer END,
+        answered_at   = CASE WHEN answer IS NULL AND $3::text IS NOT NULL THEN $4::timestamptz ELSE answered_at END,
+        reject_reason = CASE WHEN $3::text = 'rejected' THEN $5 ELSE reject_reason END,
+        closed_at     = CASE WHEN $6 THEN $4::timestamptz ELSE closed_at END
+      WHERE referral_id = $1`,
+    [d.referralId, d.status, answer, d.at, d.reason ?? null, closed],
+  );
+  await publishReferralFact(event, tx, d.referralId);
+}
+
+export async function onDecisionRecorded(event: HandledEvent, tx: EntityManager): Promise<void> {
+  const d = event.data as AgreementDecisionRecordedV1;
+  await tx.query(
+    `INSERT INTO decision_fact (decision_id, client_id, command, outcome, code, agency_id, domain, decided_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (decision_id) DO NOTHING`,
+    [d.decisionId, d.clientId, d.command, d.outcome, d.code ?? null, d.agencyId ?? null, d.domain ?? null, d.decidedAt],
+  );
+}
+
+export async function onOutcomeCredited(event: HandledEvent, tx: EntityManager): Promise<void> {
+  const d = event.data as OutcomeCreditedV1;
+  // one row per milestone: the outcome is credited once (UA-10), whatever the number of contributors
+  await tx.query(
+    `INSERT INTO outcome_fact (milestone_id, client_id, outcome, credited_agency_id, contributing_agency_ids, occurred_at)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (milestone_id) DO NOTHING`,
+    [d.milestoneId, d.clientId, d.outcome, d.creditedAgencyId, d.contributingAgencyIds, d.occurredAt],
   );
 }
 
 export async function onAgencyRegistered(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const d = event.data as AgencyRegisteredV1;
+  const d = event.data as AgencyRegisteredV1 | AgencyUpdatedV1;
   await tx.query(
     `INSERT INTO agency_dim (agency_id, stakeholder_type, region) VALUES ($1, $2, $3)
      ON CONFLICT (agency_id) DO UPDATE SET stakeholder_type = EXCLUDED.stakeholder_type, region = EXCLUDED.region`,
     [d.agencyId, d.stakeholderType, d.region],
   );
 }
+
+export async function onClientRegistered(event: HandledEvent, tx: EntityManager): Promise<void> {
+  const d = event.data as ClientRegisteredV1;
+  await tx.query(
+    `INSERT INTO client_dim (client_id, age_band, under25, region, registered_by_agency_id, registered_at)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (client_id) DO NOTHING`,
+    [d.clientId, d.ageBand, d.under25, d.region, d.registeredByAgencyId, d.registeredAt],
+  );
+}
+
+export async function onMilestoneRecorded(event: HandledEvent, tx: EntityManager): Promise<void> {
+  const d = event.data as MilestoneRecordedV1;
+  await tx.query(
+    `INSERT INTO milestone_fact (milestone_id, client_id, milestone, occurred_on, lead_agency_id)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (milestone_id) DO NOTHING`,
+    [d.milestoneId, d.clientId, d.milestone, d.occurredOn, d.leadAgencyId],
+  );
+}
+
+export async function onKeyWorkerAssigned(event: HandledEvent, tx: EntityManager): Promise<void> {
+  const d = event.data as KeyWorkerAssignedV1;
+  await tx.query(
+    `INSERT INTO key_worker_assignment (assignment_id, client_id, lead_agency_id, key_worker_id, assigned_at)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (assignment_id) DO NOTHING`,
+    [d.assignmentId, d.clientId, d.leadAgencyId, d.keyWorkerId, d.assignedAt],
+  );
+}
+
+const TRANSITIONS = ['Accepted', 'Rejected', 'Started', 'Paused', 'Resumed', 'Completed', 'Failed', 'Cancelled', 'Expired', 'EnteredInError'];
+
+/** The handlers of the reporting projections, by event type; every other type on the topics is skipped. */
+export const PROJECTION_HANDLERS: Readonly<Record<string, EventHandler>> = {
+  ReferralRequested: onReferralRequested,
+  ...Object.fromEntries(TRANSITIONS.map((t) => [`Referral${t}`, onReferralTransition])),
+  AgreementDecisionRecorded: onDecisionRecorded,
+  OutcomeCredited: onOutcomeCredited,
+  AgencyRegistered: onAgencyRegistered,
+  AgencyUpdated: onAgencyRegistered,
+  ClientRegistered: onClientRegistered,
+  MilestoneRecorded: onMilestoneRecorded,
+  KeyWorkerAssigned: onKeyWorkerAssigned,
+};
+
+/** What a rebuild empties before re-reading the topics from offset zero. */
+export const PROJECTION_TABLES = ['referral_fact', 'agency_dim', 'decision_fact', 'outcome_fact', 'client_dim', 'milestone_fact', 'key_worker_assignment'] as const;

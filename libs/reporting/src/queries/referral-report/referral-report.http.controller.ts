@@ -1,8 +1,9 @@
-import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpStatus, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { DOMAINS_OF_SUPPORT, DomainOfSupport } from '@umbrella/contracts';
 import { CodedHttpException, Database, Roles } from '@umbrella/platform';
 import { REPORT_READERS } from '../../access/reporting.access-policy';
+import { flatten, toCsv } from '../../report/csv';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 
 export class ReferralReportQueryDto {
@@ -17,6 +18,11 @@ export class ReferralReportQueryDto {
   @IsOptional()
   @IsIn(DOMAINS_OF_SUPPORT)
   domain?: DomainOfSupport;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
 }
 
 export class ReferralReportView {
@@ -36,7 +42,8 @@ export class ReferralReportHttpController {
   @Get('referrals')
   @ApiOperation({ summary: 'Referral counts for a period, by domain, status and receiving agency' })
   @ApiOkResponse({ type: ReferralReportView })
-  async referrals(@Query() query: ReferralReportQueryDto): Promise<ReferralReportView> {
+  @ApiProduces('application/json', 'text/csv')
+  async referrals(@Query() query: ReferralReportQueryDto, @Res() reply: { header(n: string, v: string): { send(b: unknown): void }; send(b: unknown): void }): Promise<void> {
     if (query.from && query.to && new Date(query.from) > new Date(query.to)) {
       throw new CodedHttpException(HttpStatus.BAD_REQUEST, 'REPORT.INVERTED_PERIOD', 'from must not be after to.');
     }
@@ -54,6 +61,8 @@ export class ReferralReportHttpController {
       report.byStatus[r.status] = (report.byStatus[r.status] ?? 0) + r.n;
       report.byReceivingAgency[r.to_agency_id] = (report.byReceivingAgency[r.to_agency_id] ?? 0) + r.n;
     }
-    return report;
+    if (query.format === 'csv') {
+      reply.header('content-type', 'text/csv; charset=utf-8').send(toCsv(['metric', 'value'], flatten(report)));
+    } else reply.send(report);
   }
 }

@@ -1,0 +1,117 @@
+import { flatten, toCsv } from './csv';
+import { capacityRefusalShare, continuityFigures, outcomeFigures, referralFigures, ReferralRow, refusalFigures, under25Figures } from './figures';
+import { percentile } from './statistics';
+import { periodStart, timeline } from './timeline';
+
+const at = (s: number) => new Date(Date.UTC(2026, 0, 1) + s * 1000);
+const row = (over: Partial<ReferralRow>): ReferralRow => ({ from: 'a', to: 'b', status: 'requested', answer: null, rejectReason: null, requestedAt: at(0), answeredAt: null, ...over });
+
+describe('percentile (nearest rank)', () => {
+  it('gives the median and 90th percentile of a list, and null for none', () => {
+    const values = [10, 1, 9, 2, 8, 3, 7, 4, 6, 5];
+    expect(percentile(values, 50)).toBe(5);
+    expect(percentile(values, 90)).toBe(9);
+    expect(percentile([42], 90)).toBe(42);
+    expect(percentile([], 50)).toBeNull();
+  });
+});
+
+describe('referral figures', () => {
+  const rows = [
+    row({ status: 'completed', answer: 'accepted', answeredAt: at(60) }),
+    row({ status: 'rejected', answer: 'rejected', rejectReason: 'no-capacity', answeredAt: at(120) }),
+    row({ to: 'c', status: 'rejected', answer: 'rejected', rejectReason: 'not-eligible', answeredAt: at(30) }),
+    row({ to: 'c', status: 'expired', answer: 'expired', answeredAt: at(9999) }),
+    row({ status: 'entered-in-error', answer: 'accepted', answeredAt: at(5) }),
+  ];
+
+  it('counts each referral once for the partnership, and leaves mistakes and expiries out of time to answer', () => {
+    expect(referralFigures(rows, () => true)).toEqual({
+      sent: 4,
+      received: 4,
+      accepted: 1,
+      rejected: 2,
+      rejectedByReason: { 'no-capacity': 1, 'not-eligible': 1 },
+      expired: 1,
+      completed: 1,
+      enteredInError: 1,
+      timeToAnswerSeconds: { answered: 3, median: 60, p90: 120 },
+    });
+  });
+
+  it('counts a referral as sent by its sender and received by its receiver', () => {
+    expect(referralFigures(rows, (id) => id === 'a')).toMatchObject({ sent: 4, received: 0, enteredInError: 1 });
+    expect(referralFigures(rows, (id) => id === 'c')).toMatchObject({ sent: 0, received: 2, rejected: 1, expired: 1, timeToAnswerSeconds: { answered: 1, median: 30 } });
+  });
+});
+
+describe('refusals and capacity', () => {
+  it('names what the agreement prevented, and the share turned away for lack of capacity', () => {
+    const refusals = refusalFigures([
+      { code: 'UA-5', n: 2 },
+      { code: 'UA-4', n: 1 },
+      { code: 'UA-9', n: 1 },
+      { code: 'UA-6', n: 1 },
+      { code: 'UA-7', n: 1 },
+      { code: 'REFERRAL.ILLEGAL_TRANSITION', n: 3 },
+    ]);
+    expect(refusals).toMatchObject({ total: 9, duplicatesPrevented: 2, competingClaimsBlocked: 2, loopsPrevented: 1, capacityRefused: 1 });
+    const referrals = referralFigures([row({ answer: 'rejected', rejectReason: 'no-capacity', answeredAt: at(1) }), row({}), row({})], () => true);
+    expect(capacityRefusalShare(referrals, refusals)).toBe(0.5);
+  });
+});
+
+describe('outcomes', () => {
+  it('credits each outcome to one agency and counts contributions separately, never twice', () => {
+    const rows = [
+      { outcome: 'job-entry', credited: 'a', contributing: ['b', 'c'] },
+      { outcome: 'job-entry', credited: 'b', contributing: ['a'] },
+      { outcome: 'training-started', credited: 'c', contributing: [] },
+    ];
+    expect(outcomeFigures(rows, () => true)['job-entry']).toEqual({ credited: 2, contributedTo: 2 });
+    expect(outcomeFigures(rows, (id) => id === 'a')).toMatchObject({ 'job-entry': { credited: 1, contributedTo: 1 }, 'training-started': { credited: 0, contributedTo: 0 } });
+  });
+});
+
+describe('the under-25 goal and key-worker continuity', () => {
+  it('gives shares of the clients concerned', () => {
+    expect(under25Figures([{ inWorkOrTraining: true }, { inWorkOrTraining: false }, { inWorkOrTraining: true }, { inWorkOrTraining: false }])).toEqual({ known: 4, inWorkOrTraining: 2, share: 0.5 });
+    expect(under25Figures([])).toEqual({ known: 0, inWorkOrTraining: 0, share: null });
+    expect(continuityFigures([{ keyWorkers: 1, assignments: 1 }, { keyWorkers: 2, assignments: 3 }])).toEqual({ clientsWithKeyWorker: 2, keptOneKeyWorker: 1, keyWorkerChanges: 2, share: 0.5 });
+  });
+});
+
+describe('CSV export', () => {
+  it('quotes fields with commas, quotes and line breaks, and flattens nested figures to dotted metrics', () => {
+    expect(toCsv(['a', 'b'], [{ a: 'x,y', b: 'say "hi"' }, { a: null, b: 'line\nbreak' }])).toBe('a,b\r\n"x,y","say ""hi"""\r\n,"line\nbreak"\r\n');
+    expect(flatten({ referrals: { sent: 3, byReason: { 'no-capacity': 1 } }, share: null, ids: ['a', 'b'] })).toEqual([
+      { metric: 'referrals.sent', value: 3 },
+      { metric: 'referrals.byReason.no-capacity', value: 1 },
+      { metric: 'share', value: null },
+      { metric: 'ids', value: 'a b' },
+    ]);
+  });
+});
+
+describe('timeline', () => {
+  it('starts days, ISO weeks (Monday) and months in UTC', () => {
+    const sunday = new Date('2026-03-01T23:30:00Z');
+    expect(periodStart(sunday, 'day')).toBe('2026-03-01');
+    expect(periodStart(sunday, 'week')).toBe('2026-02-23');
+    expect(periodStart(new Date('2026-03-02T00:00:00Z'), 'week')).toBe('2026-03-02');
+    expect(periodStart(sunday, 'month')).toBe('2026-03-01');
+  });
+
+  it('gives the main figures per period, oldest first', () => {
+    const points = timeline(
+      [row({ requestedAt: new Date('2026-02-10T10:00:00Z'), answer: 'accepted', answeredAt: new Date('2026-02-10T11:00:00Z') }), row({ requestedAt: new Date('2026-01-05T10:00:00Z') })],
+      [{ outcome: 'job-entry', credited: 'b', contributing: [], occurredAt: new Date('2026-02-20T00:00:00Z') }],
+      () => true,
+      'month',
+    );
+    expect(points).toEqual([
+      { period: '2026-01-01', sent: 1, received: 1, accepted: 0, rejected: 0, completed: 0, outcomesCredited: 0 },
+      { period: '2026-02-01', sent: 1, received: 1, accepted: 1, rejected: 0, completed: 0, outcomesCredited: 1 },
+    ]);
+  });
+});

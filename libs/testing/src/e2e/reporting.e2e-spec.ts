@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { chromium } from 'playwright-core';
+import { TOPICS } from '@umbrella/contracts';
+import { consentTo, enrolAgencies, http, readTopic, ReadMessage, referWhenReady, registerClient, startPlatform, TestPlatform, tokenFor, waitFor } from '../index';
+
+/**
+ * Reporting on the running services: real referrals through the agreement, then the figures
+ * checked against an independent count of the events on the topics, the filters, the exports,
+ * bad input, and a rebuild from offset zero that gives identical figures. The shared broker holds
+ * events of earlier runs, so every figure is read for this run's region only.
+ */
+const run = randomUUID().slice(0, 8);
+const REGION = `rep-${run}`;
+const [A, B, C] = ['a', 'b', 'c'].map((x) => `rep-${run}-${x}`);
+const brokers = () => process.env.KAFKA_BROKERS as string;
+
+describe('reporting', () => {
+  let platform: TestPlatform;
+  const tokens = {} as Record<string, string>;
+  const clients = {} as Record<'young' | 'older', string>;
+  let refusedCode: string;
+  const referralIds: string[] = [];
+
+  const report = (path: string, token = tokens.analyst) => http('GET', platform.url('reporting', path), { token });
+  const act = (id: string, action: string, agency: string, body: unknown = {}) => http('POST', platform.url('referral', `/referrals/${id}/${action}`), { token: tokens[agency], body });
+
+  beforeAll(async () => {
+    platform = await startPlatform(18000, 'reporting');
+    await enrolAgencies(platform, [
+      { id: A, region: REGION, stakeholderType: 'ngo' },
+      { id: B, region: REGION, stakeholderType: 'municipality' },
+      { id: C, region: REGION, stakeholderType: 'employer' },
+    ]);
+    for (const agency of [A, B, C]) tokens[agency] = await tokenFor('caseworker', agency, `worker@${agency}`);
+    tokens.analyst = await tokenFor('analyst');
+    tokens.operator = await tokenFor('operator');
+
+    // an event of a version nobody publishes: it must be dead-lettered and the projection go on
+    const producer = new Kafka({ clientId: 'reporting-e2e', brokers: brokers().split(','), logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    const key = `bad-${run}`;
+    await producer.send({
+      topic: TOPICS.referrals.name,
+      messages: [{ key, value: JSON.stringify({ eventId: randomUUID(), type: 'ReferralRequested', schemaVersion: 99, occurredAt: new Date().toISOString(), producer: 'reporting', key, correlationId: randomUUID(), data: {} }) }],
+    });
+    await producer.disconnect();
+
+    clients.young = await registerClient(platform, tokens[A], 22);
+    clients.older = await registerClient(platform, tokens[A], 40);
+    for (const id of Object.values(clients)) await consentTo(platform, tokens[A], id, [B, C]);
+
+    const r1 = await referWhenReady(platform, tokens[A], { clientId: clients.young, fromAgencyId: A, toAgencyId: B, domain: 'health' });
+    for (const action of ['accept', 'start', 'complete']) expect((await act(r1.body.id, action, B)).status).toBe(200);
+    const r2 = await referWhenReady(platform, tokens[A], { clientId: clients.young, fromAgencyId: A, toAgencyId: C, domain: 'housing' });
+    expect((await act(r2.body.id, 'reject', C, { reason: 'no-capacity' })).status).toBe(200);
+    const r3 = await referWhenReady(platform, tokens[A], { clientId: clients.older, fromAgencyId: A, toAgencyId: B, domain: 'training' });
+    expect((await act(r3.body.id, 'reject', B, { reason: 'not-eligible' })).status).toBe(200);
+    const r4 = await referWhenReady(platform, tokens[A], { clientId: clients.older, fromAgencyId: A, toAgencyId: B, domain: 'housing' });
+    expect(r4.status).toBe(201);
+    referralIds.push(r1.body.id, r2.body.id, r3.body.id, r4.body.id);
+    // a second open referral for the same client and domain: the agreement refuses it
+    const duplicate = await referWhenReady(platform, tokens[A], { clientId: clients.older, fromAgencyId: A, toAgencyId: C, domain: 'housing' });
+    expect(duplicate.status).toBeGreaterThanOrEqual(400);
+    refusedCode = duplicate.body.code;
+
+    const job = await http('POST', platform.url('client-journey', `/clients/${clients.young}/milestones`), { token: tokens[A], body: { milestone: 'job-entry', occurredOn: new Date().toISOString().slice(0, 10) } });
+    expect(job.status).toBe(201);
+  }, 240000);
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  /** The figures counted straight from the topic, the way an analyst with kcat would. */
+  function independentCount(messages: readonly ReadMessage[]) {
+    const mine = messages.filter((m) => m.key === clients.young || m.key === clients.older).map((m) => JSON.parse(m.value as string));
+    const of = (type: string) => mine.filter((e) => e.type === type);
+    const requestedAt = new Map(of('ReferralRequested').map((e) => [e.data.referralId, Date.parse(e.data.requestedAt)]));
+    const waits = [...of('ReferralAccepted'), ...of('ReferralRejected')].map((e) => (Date.parse(e.data.at) - requestedAt.get(e.data.referralId)!) / 1000).sort((a, b) => a - b);
+    const rejectedByReason: Record<string, number> = {};
+    for (const e of of('ReferralRejected')) rejectedByReason[e.data.reason] = (rejectedByReason[e.data.reason] ?? 0) + 1;
+    const byRule: Record<string, number> = {};
+    for (const e of of('AgreementDecisionRecorded').filter((d) => d.data.outcome === 'refused')) byRule[e.data.code] = (byRule[e.data.code] ?? 0) + 1;
+    return {
+      sent: of('ReferralRequested').length,
+      accepted: of('ReferralAccepted').length,
+      rejected: of('ReferralRejected').length,
+      completed: of('ReferralCompleted').length,
+      rejectedByReason,
+      byRule,
+      medianWait: waits[Math.ceil(waits.length / 2) - 1],
+      jobEntries: of('OutcomeCredited').filter((e) => e.data.outcome === 'job-entry').length,
+    };
+  }
+
+  it('matches an independent count of the events on the topic', async () => {
+    // the two clients' events sit on their own partitions: read until each one's last event is in
+    const last = (m: readonly ReadMessage[]) =>
+      m.some((x) => x.key === clients.young && x.headers['event-type'] === 'OutcomeCredited') &&
+      m.some((x) => x.key === clients.older && x.headers['event-type'] === 'AgreementDecisionRecorded' && JSON.parse(x.value as string).data.outcome === 'refused');
+    const messages = await readTopic(brokers(), TOPICS.referrals.name, last, 60000);
+    const expected = independentCount(messages);
+    expect(expected).toMatchObject({ sent: 4, accepted: 1, rejected: 2, completed: 1, jobEntries: 1 });
+    const summary = await waitFor(
+      async () => {
+        const r = await report(`/reports/summary?region=${REGION}`);
+        return r.body.referrals?.sent === expected.sent && r.body.outcomes?.['job-entry'].credited === 1 && r.body.refusals.total > 0 ? r.body : undefined;
+      },
+      { what: 'reporting to project this run', timeoutMs: 60000 },
+    );
+    expect(summary.referrals).toMatchObject({
+      sent: expected.sent,
+      received: expected.sent,
+      accepted: expected.accepted,
+      rejected: expected.rejected,
+      completed: expected.completed,
+      expired: 0,
+      rejectedByReason: expected.rejectedByReason,
+      timeToAnswerSeconds: { answered: 3, median: expected.medianWait },
+    });
+    expect(summary.refusals.byRule).toEqual(expected.byRule);
+    expect(summary.refusals.byRule[refusedCode]).toBe(1);
+    expect(summary.capacityRefusalShare).toBe(0.25);
+    expect(summary.outcomes['job-entry']).toEqual({ credited: 1, contributedTo: expect.any(Number) });
+    // the young client is in work; the older one does not count toward the under-25 goal
+    expect(summary.under25).toEqual({ known: 1, inWorkOrTraining: 1, share: 1 });
+    expect(summary.keyWorkerContinuity).toMatchObject({ clientsWithKeyWorker: 2, keptOneKeyWorker: 2, share: 1 });
+  });
+
+  it('filters by agency, stakeholder type, domain, age band and period, and gives a per-agency view', async () => {
+    expect((await report(`/reports/summary?agency=${C}`)).body.referrals).toMatchObject({ sent: 0, received: 1, rejected: 1, rejectedByReason: { 'no-capacity': 1 } });
+    expect((await report(`/reports/summary?region=${REGION}&stakeholderType=municipality`)).body.referrals).toMatchObject({ sent: 0, received: 3, accepted: 1, rejected: 1 });
+    expect((await report(`/reports/summary?region=${REGION}&domain=housing`)).body.referrals).toMatchObject({ sent: 2, rejected: 1 });
+    expect((await report(`/reports/summary?region=${REGION}&ageBand=35-49`)).body.referrals).toMatchObject({ sent: 2 });
+    expect((await report(`/reports/summary?region=${REGION}&to=2000-01-01`)).body.referrals).toMatchObject({ sent: 0 });
+    const agencies = await report(`/reports/agencies?region=${REGION}`);
+    expect(agencies.body.map((a: { agencyId: string; sent: number; received: number; outcomesCredited: number }) => [a.agencyId, a.sent, a.received, a.outcomesCredited])).toEqual([
+      [A, 4, 0, 1],
+      [B, 0, 3, 0],
+      [C, 0, 1, 0],
+    ]);
+  });
+
+  it('exports every report as CSV', async () => {
+    const get = (path: string) => fetch(platform.url('reporting', path), { headers: { authorization: `Bearer ${tokens.analyst}` } });
+    const summary = await get(`/reports/summary?region=${REGION}&format=csv`);
+    expect(summary.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await summary.text()).split('\r\n');
+    expect(lines[0]).toBe('metric,value');
+    expect(lines).toEqual(expect.arrayContaining(['referrals.sent,4', 'referrals.rejectedByReason.no-capacity,1', 'under25.known,1']));
+    const agencies = (await (await get(`/reports/agencies?region=${REGION}&format=csv`)).text()).trim().split('\r\n');
+    expect(agencies[0].split(',').slice(0, 5)).toEqual(['agencyId', 'stakeholderType', 'region', 'sent', 'received']);
+    const referrals = await get('/reports/referrals?domain=housing&format=csv');
+    expect(referrals.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect((await referrals.text()).split('\r\n')).toEqual(expect.arrayContaining(['metric,value', expect.stringMatching(/^total,\d+$/), expect.stringMatching(/^byDomain\.housing,\d+$/)]));
+    expect(agencies.slice(1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual([`${A},ngo,${REGION},4,0`, `${B},municipality,${REGION},0,3`, `${C},employer,${REGION},0,1`]);
+  });
+
+  it('refuses bad filters with clear 4xx, other roles with 403, and dead-letters an event of an unknown version', async () => {
+    expect((await report('/reports/summary?agency=no-such-agency')).body).toMatchObject({ statusCode: 400, code: 'REPORT.UNKNOWN_FILTER_VALUE' });
+    expect((await report('/reports/summary?region=nowhere-at-all')).body).toMatchObject({ statusCode: 400, code: 'REPORT.UNKNOWN_FILTER_VALUE' });
+    expect((await report('/reports/summary?domain=astrology')).body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+    expect((await report('/reports/agencies?ageBand=ancient')).body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+    expect((await report('/reports/summary?from=2026-02-01&to=2026-01-01')).body).toMatchObject({ statusCode: 400, code: 'REPORT.INVERTED_PERIOD' });
+    expect((await report('/reports/summary?colour=red')).status).toBe(400);
+    expect((await report('/reports/summary', tokens[A])).status).toBe(403);
+    expect((await http('POST', platform.url('reporting', '/reports/rebuild'), { token: tokens[A] })).status).toBe(403);
+    const dead = await http('GET', platform.url('reporting', '/dead-letters?consumer=reporting.projections&limit=1000'), { token: tokens.operator });
+    expect(dead.body.find((d: { key: string }) => d.key === `bad-${run}`)).toMatchObject({ reason: 'invalid event: type: unknown event ReferralRequested v99' });
+  });
+
+  it('publishes the committed event catalogue, without a token', async () => {
+    const committed = JSON.parse(readFileSync(join(__dirname, '../../../contracts/asyncapi.json'), 'utf8'));
+    const served = await http('GET', platform.url('reporting', '/asyncapi.json'));
+    expect(served.status).toBe(200);
+    expect(served.body).toEqual(committed);
+  });
+
+  /** Facts the reporting service published for this run's referrals, per referral: requested, then each step. */
+  const FACTS_PER_REFERRAL = [4, 2, 2, 1];
+
+  it('publishes one denormalised fact per referral step on the facts stream, without any client id', async () => {
+    const total = FACTS_PER_REFERRAL.reduce((a, b) => a + b, 0);
+    const mine = (m: readonly ReadMessage[]) => m.filter((x) => referralIds.includes(x.key as string));
+    const messages = mine(await readTopic(brokers(), TOPICS.referralFacts.name, (m) => mine(m).length >= total, 60000));
+    const facts = messages.map((m) => JSON.parse(m.value as string));
+    expect(facts.every((f) => f.type === 'ReferralFactRecorded' && f.producer === 'reporting' && f.key === f.data.referralId)).toBe(true);
+    expect(referralIds.map((id) => facts.filter((f) => f.data.referralId === id).map((f) => f.data.sequence))).toEqual(FACTS_PER_REFERRAL.map((n) => Array.from({ length: n }, (_, i) => i + 1)));
+    expect(JSON.stringify(facts)).not.toMatch(new RegExp(`${clients.young}|${clients.older}|clientId`));
+    const last = (id: string) => facts.filter((f) => f.data.referralId === id).at(-1).data;
+    expect(last(referralIds[0])).toMatchObject({ status: 'completed', answer: 'accepted', fromAgencyId: A, fromStakeholderType: 'ngo', toRegion: REGION, clientAgeBand: '18-24', domain: 'health' });
+    expect(last(referralIds[1])).toMatchObject({ status: 'rejected', answer: 'rejected', rejectReason: 'no-capacity', toStakeholderType: 'employer', secondsToAnswer: expect.any(Number) });
+    expect(last(referralIds[3])).toMatchObject({ status: 'requested', clientAgeBand: '35-49', sequence: 1 });
+  });
+
+  it('renders the dashboard in headless Chromium, charts drawn from the reports over time', async () => {
+    const timeline = await report(`/reports/timeline?region=${REGION}&interval=day`);
+    // this run's events happened today (or across midnight UTC): the days add up to the summary
+    const total = (key: string) => timeline.body.reduce((n: number, p: Record<string, number>) => n + p[key], 0);
+    expect(['sent', 'received', 'accepted', 'rejected', 'completed', 'outcomesCredited'].map(total)).toEqual([4, 4, 1, 2, 1, 1]);
+    expect(timeline.body.map((p: { period: string }) => p.period)).toEqual([...new Set(timeline.body.map((p: { period: string }) => p.period))].sort());
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(platform.url('reporting', '/dashboard'));
+      await page.fill('#token', tokens.analyst);
+      await page.fill('#region', REGION);
+      await page.selectOption('#interval', 'day');
+      await page.click('#load');
+      await page.waitForSelector('body[data-loaded="true"]');
+      expect(await page.$$eval('svg[data-series]', (svgs) => svgs.map((s) => s.getAttribute('data-series')))).toEqual(['sent', 'accepted', 'rejected', 'outcomesCredited']);
+      const bars = await page.$$eval('svg[data-series="sent"] rect', (rects) => rects.map((b) => ({ period: b.getAttribute('data-period'), value: Number(b.getAttribute('data-value')), height: Number(b.getAttribute('height')) })));
+      expect(bars.map((b) => ({ period: b.period, value: b.value }))).toEqual(timeline.body.map((p: { period: string; sent: number }) => ({ period: p.period, value: p.sent })));
+      expect(bars.filter((b) => b.value > 0).every((b) => b.height > 0)).toBe(true);
+      expect(await page.textContent('[data-metric="referrals sent"] b')).toBe('4');
+      expect(await page.textContent('[data-metric="under 25 in work or training"] b')).toBe('100%');
+      mkdirSync(join(__dirname, '../../../../test-results'), { recursive: true });
+      await page.screenshot({ path: join(__dirname, '../../../../test-results/reporting-dashboard.png'), fullPage: true });
+      // a wrong token shows the refusal instead of charts
+      await page.fill('#token', 'not-a-token');
+      await page.click('#load');
+      await page.waitForFunction(() => document.getElementById('status')?.textContent !== 'Loading…');
+      expect(await page.textContent('#status')).not.toBe('');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('rebuilds from offset zero to identical figures', async () => {
+    const before = { summary: (await report(`/reports/summary?region=${REGION}`)).body, agencies: (await report(`/reports/agencies?region=${REGION}`)).body };
+    const rebuilt = await http('POST', platform.url('reporting', '/reports/rebuild'), { token: tokens.analyst });
+    expect(rebuilt).toEqual({ status: 202, body: { rebuilding: true } });
+    // The tables are emptied first and fill in again as the replay passes the topics; on a timeout
+    // the last figures read are compared, so a difference shows as a diff.
+    let last: unknown;
+    await waitFor(
+      async () => {
+        last = { summary: (await report(`/reports/summary?region=${REGION}`)).body, agencies: (await report(`/reports/agencies?region=${REGION}`)).body };
+        return isDeepStrictEqual(last, before);
+      },
+      { what: 'the rebuild to replay this run', timeoutMs: 150000 },
+    ).catch(() => undefined);
+    expect(last).toEqual(before);
+    // every replayed step of this run has committed (the figures are back); none published its fact again
+    const db = new Client({ connectionString: platform.databases.reporting });
+    await db.connect();
+    try {
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE event_type = 'ReferralFactRecorded' AND envelope->'data'->>'referralId' = ANY($1)`, [referralIds]);
+      expect(rows[0].n).toBe(FACTS_PER_REFERRAL.reduce((a, b) => a + b, 0));
+    } finally {
+      await db.end();
+    }
+  }, 180000);
+});

@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createServer, Server } from 'node:http';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
@@ -14,6 +15,7 @@ import {
   TEST_AUDIENCE,
   TEST_ISSUER,
   TestPlatform,
+  token,
   tokenFor,
   waitFor,
 } from '../index';
@@ -32,10 +34,63 @@ const SHOTS = join(REPO_ROOT, 'test-results', 'portal');
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const PORTAL_PORT = 19110;
 const portal = (path: string) => `http://127.0.0.1:${PORTAL_PORT}${path}`;
+const OIDC_PORTAL_PORT = 19111;
+const PROVIDER_PORT = 19112;
+
+/**
+ * A tiny OpenID Connect provider on loopback, enough for the authorization code flow with PKCE:
+ * discovery, an authorization endpoint that signs the user in at once, and a token endpoint that
+ * hands out an access token only for the right code, redirect URI and S256 code verifier, once.
+ * Its access tokens are signed with the test identity provider's key, which the services trust.
+ */
+function startProvider(agencyId: string): Promise<{ server: Server; issuer: string; exchanges: { verifierMatched: boolean }[] }> {
+  const issuer = `http://127.0.0.1:${PROVIDER_PORT}`;
+  const codes = new Map<string, { challenge: string; redirectUri: string; clientId: string }>();
+  const exchanges: { verifierMatched: boolean }[] = [];
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', issuer);
+    if (url.pathname === '/.well-known/openid-configuration') {
+      res.setHeader('content-type', 'application/json');
+      return res.end(JSON.stringify({ issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, code_challenge_methods_supported: ['S256'] }));
+    }
+    if (url.pathname === '/authorize') {
+      const q = url.searchParams;
+      if (q.get('response_type') !== 'code' || q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) {
+        res.statusCode = 400;
+        return res.end('authorization code with PKCE (S256) only');
+      }
+      const code = randomUUID();
+      codes.set(code, { challenge: q.get('code_challenge') as string, redirectUri: q.get('redirect_uri') as string, clientId: q.get('client_id') as string });
+      res.statusCode = 302;
+      res.setHeader('location', `${q.get('redirect_uri')}?${new URLSearchParams({ code, state: q.get('state') ?? '' })}`);
+      return res.end();
+    }
+    if (url.pathname === '/token' && req.method === 'POST') {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const form = new URLSearchParams(body);
+      const issued = codes.get(form.get('code') ?? '');
+      codes.delete(form.get('code') ?? '');
+      const verifierMatched = !!issued && createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url') === issued.challenge;
+      exchanges.push({ verifierMatched });
+      res.setHeader('content-type', 'application/json');
+      if (!issued || !verifierMatched || issued.redirectUri !== form.get('redirect_uri') || issued.clientId !== form.get('client_id')) {
+        res.statusCode = 400;
+        return res.end(JSON.stringify({ error: 'invalid_grant' }));
+      }
+      return res.end(JSON.stringify({ access_token: await token({ sub: 'oidc-user', agencyId, roles: ['caseworker'] }), token_type: 'Bearer', expires_in: 3600 }));
+    }
+    res.statusCode = 404;
+    res.end();
+  });
+  return new Promise((resolve) => server.listen(PROVIDER_PORT, '127.0.0.1', () => resolve({ server, issuer, exchanges })));
+}
 
 describe('the caseworker portal in a browser', () => {
   let platform: TestPlatform;
   let service: RunningService;
+  let oidcPortal: RunningService;
+  let provider: Awaited<ReturnType<typeof startProvider>>;
   let browser: Browser;
   let serviceId: string;
   let clientId: string;
@@ -101,6 +156,22 @@ describe('the caseworker portal in a browser', () => {
       },
       'portal-portal',
     );
+    provider = await startProvider(B);
+    oidcPortal = await startService(
+      'portal',
+      OIDC_PORTAL_PORT,
+      {
+        REFERRAL_URL: platform.services.referral.url,
+        AGENCY_DIRECTORY_URL: platform.services['agency-directory'].url,
+        CLIENT_JOURNEY_URL: platform.services['client-journey'].url,
+        REPORTING_URL: platform.services.reporting.url,
+        PORTAL_SESSION_SECRET: randomBytes(32).toString('base64'),
+        OIDC_ISSUER: provider.issuer,
+        OIDC_CLIENT_ID: 'umbrella-portal',
+        OIDC_REDIRECT_URI: `http://127.0.0.1:${OIDC_PORTAL_PORT}/oidc/callback`,
+      },
+      'portal-oidc',
+    );
     await enrolAgencies(platform, [A, B, C].map((id) => ({ id, region })));
     const admin = await tokenFor('agency-admin', B);
     const offered = await http('POST', platform.url('agency-directory', `/agencies/${B}/services`), {
@@ -130,6 +201,8 @@ describe('the caseworker portal in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await service?.stop();
+    await oidcPortal?.stop();
+    await new Promise((resolve) => (provider ? provider.server.close(resolve) : resolve(undefined)));
     await platform?.stop();
   });
 
@@ -315,5 +388,23 @@ describe('the caseworker portal in a browser', () => {
     await signIn(analyst, 'analyst', null);
     expect(await analyst.getAttribute('a:has-text("Reporting dashboard")', 'href')).toBe(platform.services.reporting.url);
     await check(analyst, 'home-analyst');
+  });
+
+  it('signs in with OpenID Connect (authorization code with PKCE) when a provider is configured', async () => {
+    const page = await newPage();
+    await page.goto(`http://127.0.0.1:${OIDC_PORTAL_PORT}/inbox`);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    expect(await page.locator('#f-agencyId').count()).toBe(0);
+    await check(page, 'sign-in-oidc');
+    await tabTo(page, 'main button[type=submit]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`http://127.0.0.1:${OIDC_PORTAL_PORT}/inbox`);
+    await expect(page.locator('header').textContent()).resolves.toContain(`signed in as oidc-user at ${B}`);
+    await expect(page.locator('#inbox-rows').textContent()).resolves.toContain(clientId);
+    expect(provider.exchanges).toEqual([{ verifierMatched: true }]);
+    // The demo sign-in does not exist in this mode, and a replayed callback is refused.
+    expect((await page.goto(`http://127.0.0.1:${OIDC_PORTAL_PORT}/oidc/callback?code=x&state=y`))?.status()).toBe(400);
+    const local = await fetch(`http://127.0.0.1:${OIDC_PORTAL_PORT}/sign-in`, { method: 'POST', body: new URLSearchParams({ role: 'coordinator' }) });
+    expect(local.status).toBe(404);
   });
 });

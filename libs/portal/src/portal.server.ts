@@ -4,7 +4,7 @@ import express, { NextFunction, Request, Response } from 'express';
 import { SignJWT } from 'jose';
 import { Api, ApiClient, formErrors, SessionExpired } from './api';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, PortalConfig } from './config';
-import { html, Safe } from './html';
+import { html, raw, Safe } from './html';
 import { authorizationUrl, checkCallback, discover, exchangeCode, OidcClient, PENDING_SIGN_IN_TTL_SECONDS, PendingSignIn, ProviderMetadata, safeReturnTo, startSignIn } from './oidc';
 import { cookie, CookieSealer, parseCookies, Session, sessionFromToken } from './session';
 import { DOMAINS, emptyForm, errorSummary, field, FormState, INBOX_SCRIPT, Nav, page, PATTERNS, REASONS, timeLeft } from './views';
@@ -171,7 +171,11 @@ ${field({ name: 'role', label: 'Role', required: true, options: [...ROLES] }, { 
     '/services',
     signedIn(async (req, res, s, api) => {
       const q = (k: string) => (typeof req.query[k] === 'string' ? (req.query[k] as string) : '');
-      const values = { needs: q('needs'), age: q('age'), region: q('region'), hasCapacity: q('hasCapacity'), clientId: q('clientId') };
+      // Needs come as ticked boxes (repeated `needs`) or as one comma-separated list.
+      const needs = ([] as unknown[]).concat(req.query.needs ?? []).flatMap((n) => String(n).split(',')).map((n) => n.trim()).filter(Boolean);
+      const values = { needs: needs.join(','), age: q('age'), region: q('region'), hasCapacity: q('hasCapacity'), clientId: q('clientId') };
+      const terms = await api.get('agency-directory', '/hsds/taxonomy_terms?per_page=500');
+      const taxonomy = terms.status === 200 ? (terms.body.contents as { code: string; name: string }[]) : [];
       const searched = Object.entries(values).some(([k, v]) => k !== 'clientId' && v);
       let results = html``;
       let state: FormState = { values, errors: {} };
@@ -200,7 +204,13 @@ ${rows.map(
         'Find services',
         s,
         html`${errorSummary(state)}<form method="get" action="/services">
-${field({ name: 'needs', label: 'Needs', hint: 'Need codes, comma-separated, e.g. skills-and-training,health', pattern: PATTERNS.needs }, state)}
+${
+          taxonomy.length
+            ? html`<fieldset><legend>Needs (optional)</legend>${state.errors.needs ? html`<span class="field-error" id="f-needs-error">Error: ${state.errors.needs}</span>` : ''}<ul class="checkboxes">${taxonomy.map(
+                (t) => html`<li><input type="checkbox" id="need-${t.code}" name="needs" value="${t.code}"${needs.includes(t.code) ? raw(' checked') : ''}> <label class="inline" for="need-${t.code}">${t.name}</label></li>`,
+              )}</ul></fieldset>`
+            : field({ name: 'needs', label: 'Needs', hint: 'Need codes, comma-separated, e.g. skills-and-training,health', pattern: PATTERNS.needs }, state)
+        }
 ${field({ name: 'age', label: 'Client’s age', type: 'number', min: '14', max: '120' }, state)}
 ${field({ name: 'region', label: 'Region', hint: 'e.g. northbridge', pattern: PATTERNS.agencyId }, state)}
 <label for="f-hasCapacity"><input type="checkbox" id="f-hasCapacity" name="hasCapacity" value="true"${values.hasCapacity ? html` checked` : ''}> Only services with places free now</label>

@@ -21,6 +21,8 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;border-bottom:1p
 .notice{border-left:6px solid #00703c;padding:.5rem 1rem;background:#f3f2f1}
 .hint{color:#505a5f;display:block}
 form.inline{display:inline}
+fieldset{border:0;padding:0;margin-top:.75rem}legend{font-weight:600}
+ul.checkboxes{list-style:none;padding:0;columns:3 14rem}label.inline{display:inline;font-weight:400;margin:0}
 `;
 
 /** The inbox refreshes itself: it asks for its rows again and announces new arrivals politely. */

@@ -249,7 +249,7 @@ describe('the caseworker portal in a browser', () => {
     // Find the service at B: needs, age, region, places free.
     await a.goto(portal(`/services?clientId=${clientId}`));
     await check(a, 'find-services');
-    await a.fill('#f-needs', 'health');
+    await a.check('#need-health');
     await a.fill('#f-age', '25');
     await a.fill('#f-region', region);
     await a.check('#f-hasCapacity');

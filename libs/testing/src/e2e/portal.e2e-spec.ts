@@ -7,6 +7,7 @@ import {
   consentTo,
   enrolAgencies,
   http,
+  otherKey,
   registerClient,
   REPO_ROOT,
   RunningService,
@@ -43,10 +44,19 @@ const PROVIDER_PORT = 19112;
  * hands out an access token only for the right code, redirect URI and S256 code verifier, once.
  * Its access tokens are signed with the test identity provider's key, which the services trust.
  */
-function startProvider(agencyId: string): Promise<{ server: Server; issuer: string; exchanges: { verifierMatched: boolean }[] }> {
+interface Provider {
+  readonly server: Server;
+  readonly issuer: string;
+  readonly exchanges: { verifierMatched: boolean }[];
+  /** The next access token is one the services refuse (401), as a revoked or expired one is. */
+  refuseNextToken: boolean;
+}
+
+function startProvider(agencyId: string): Promise<Provider> {
   const issuer = `http://127.0.0.1:${PROVIDER_PORT}`;
   const codes = new Map<string, { challenge: string; redirectUri: string; clientId: string }>();
   const exchanges: { verifierMatched: boolean }[] = [];
+  const provider = { exchanges, refuseNextToken: false } as Provider;
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', issuer);
     if (url.pathname === '/.well-known/openid-configuration') {
@@ -78,19 +88,22 @@ function startProvider(agencyId: string): Promise<{ server: Server; issuer: stri
         res.statusCode = 400;
         return res.end(JSON.stringify({ error: 'invalid_grant' }));
       }
-      return res.end(JSON.stringify({ access_token: await token({ sub: 'oidc-user', agencyId, roles: ['caseworker'] }), token_type: 'Bearer', expires_in: 3600 }));
+      const signingKey = provider.refuseNextToken ? otherKey() : undefined;
+      provider.refuseNextToken = false;
+      return res.end(JSON.stringify({ access_token: await token({ sub: 'oidc-user', agencyId, roles: ['caseworker'], signingKey }), token_type: 'Bearer', expires_in: 3600 }));
     }
     res.statusCode = 404;
     res.end();
   });
-  return new Promise((resolve) => server.listen(PROVIDER_PORT, '127.0.0.1', () => resolve({ server, issuer, exchanges })));
+  Object.assign(provider, { server, issuer });
+  return new Promise((resolve) => server.listen(PROVIDER_PORT, '127.0.0.1', () => resolve(provider)));
 }
 
 describe('the caseworker portal in a browser', () => {
   let platform: TestPlatform;
   let service: RunningService;
   let oidcPortal: RunningService;
-  let provider: Awaited<ReturnType<typeof startProvider>>;
+  let provider: Provider;
   let browser: Browser;
   let serviceId: string;
   let clientId: string;
@@ -406,5 +419,24 @@ describe('the caseworker portal in a browser', () => {
     expect((await page.goto(`http://127.0.0.1:${OIDC_PORTAL_PORT}/oidc/callback?code=x&state=y`))?.status()).toBe(400);
     const local = await fetch(`http://127.0.0.1:${OIDC_PORTAL_PORT}/sign-in`, { method: 'POST', body: new URLSearchParams({ role: 'coordinator' }) });
     expect(local.status).toBe(404);
+  });
+
+  it('returns to sign-in when a service refuses the token (401), keeping the referral being sent', async () => {
+    const page = await newPage();
+    const oidcPortal = (path: string) => `http://127.0.0.1:${OIDC_PORTAL_PORT}${path}`;
+    provider.refuseNextToken = true;
+    await page.goto(oidcPortal('/refer'));
+    await page.click('main button[type=submit]');
+    await page.waitForURL(oidcPortal('/refer'));
+    await page.fill('#f-clientId', clientId);
+    await page.fill('#f-toAgencyId', C);
+    await page.selectOption('#f-domain', 'housing');
+    await page.click('#refer-form button[type=submit]');
+    await page.waitForURL(/\/sign-in/);
+    await expect(page.locator('[role=status]').textContent()).resolves.toContain('your referral has been kept');
+    await page.click('main button[type=submit]');
+    await page.waitForURL(oidcPortal('/refer'));
+    expect([await page.inputValue('#f-clientId'), await page.inputValue('#f-toAgencyId'), await page.inputValue('#f-domain')]).toEqual([clientId, C, 'housing']);
+    await check(page, 'refer-restored-after-401');
   });
 });

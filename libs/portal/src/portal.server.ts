@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createPrivateKey, KeyObject } from 'node:crypto';
 import express, { NextFunction, Request, Response } from 'express';
 import { SignJWT } from 'jose';
+import { RULE_IDS, RULES } from '@umbrella/agreement';
 import { Api, ApiClient, formErrors, SessionExpired } from './api';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, PortalConfig } from './config';
 import { html, raw, Safe } from './html';
@@ -504,17 +505,21 @@ ${v.capacity.available > 0 ? html`<form class="inline" method="post" action="/ag
       const version = typeof req.query.version === 'string' ? req.query.version : '';
       const [one, all] = await Promise.all([api.get('referral', version ? `/agreements/${encodeURIComponent(version)}` : '/agreements/active'), api.get('referral', '/agreements')]);
       if (one.status !== 200) return send(res, one.status, 'The umbrella agreement', s, html`<p role="alert">${formErrors(one).summary}</p>`);
-      const doc = one.body.document as { title?: string; domains?: Record<string, unknown>[] | Record<string, unknown>; rules?: Record<string, unknown>[] | Record<string, unknown> };
-      const rules = Array.isArray(doc.rules) ? doc.rules : Object.entries(doc.rules ?? {}).map(([id, r]) => ({ id, ...(r as object) }));
+      const doc = one.body.document as { title?: string; domains?: Record<string, { exclusive?: boolean }>; rules?: Record<string, Record<string, unknown>> };
+      const params = (id: string) => Object.entries(doc.rules?.[id] ?? {}).filter(([k]) => k !== 'id');
       send(
         res,
         200,
         'The umbrella agreement',
         s,
-        html`<p>Version <strong>${one.body.version}</strong>${one.body.active ? ' (in force)' : ''}, effective from ${one.body.effectiveFrom}, published ${one.body.publishedAt}.</p>
+        html`<h2>${doc.title ?? one.body.agreementId}</h2><p>Version <strong>${one.body.version}</strong>${one.body.active ? ' (in force)' : ''}, effective from ${one.body.effectiveFrom}, published ${new Date(one.body.publishedAt).toUTCString()}.</p>
 <nav aria-label="Versions"><h2>Versions</h2><ul>${(Array.isArray(all.body) ? all.body : []).map((v: { version: string; active: boolean }) => html`<li><a href="/agreement?version=${v.version}">Version ${v.version}</a>${v.active ? ' (in force)' : ''}</li>`)}</ul></nav>
-<h2>Rules</h2><dl>${rules.map((r) => html`<dt>${String((r as Record<string, unknown>).id ?? '')}</dt><dd>${String((r as Record<string, unknown>).description ?? (r as Record<string, unknown>).title ?? '')} <code>${JSON.stringify(r)}</code></dd>`)}</dl>
-<h2>The document</h2><pre>${JSON.stringify(doc, null, 2)}</pre>`,
+<h2>Rules</h2><dl>${RULE_IDS.map(
+          (id) => html`<dt><strong>${id}</strong></dt><dd>${RULES[id]}${params(id).length ? html` <span class="hint">Set in this version: ${params(id).map(([k, v]) => `${k} = ${String(v)}`).join('; ')}</span>` : ''}</dd>`,
+        )}</dl>
+<h2>Domains of support</h2><table><caption>Exclusive domains allow one agency per client at a time (UA-4)</caption><thead><tr><th scope="col">Domain</th><th scope="col">Kind</th></tr></thead><tbody>
+${Object.entries(doc.domains ?? {}).map(([d, v]) => html`<tr><td>${d}</td><td>${v?.exclusive ? 'exclusive' : 'shared'}</td></tr>`)}</tbody></table>
+<details><summary>The document as published</summary><pre>${JSON.stringify(doc, null, 2)}</pre></details>`,
       );
     }),
   );

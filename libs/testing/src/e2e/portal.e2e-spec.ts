@@ -392,6 +392,7 @@ describe('the caseworker portal in a browser', () => {
     await signIn(coordinator, 'coordinator', null);
     await coordinator.goto(portal('/agreement'));
     await expect(coordinator.locator('main').textContent()).resolves.toContain('(in force)');
+    await expect(coordinator.locator('main dl').textContent()).resolves.toContain('UA-4In an exclusive domain, at most one agency holds an active claim on a client.');
     await check(coordinator, 'agreement');
     await coordinator.goto(portal(`/decisions?code=UA-4&clientId=${clientId}`));
     await expect(coordinator.locator('main table').textContent()).resolves.toContain('UA-4');

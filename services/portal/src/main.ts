@@ -9,7 +9,11 @@ function main(): void {
     console.log(`portal listening on http://${host}:${config.PORT}`);
   });
   // Finish the requests in flight, then exit: the portal keeps no state of its own.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => server.close(() => process.exit(0)));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.once(signal, () => {
+      server.close(() => process.exit(0));
+      server.closeIdleConnections();
+    });
 }
 
 try {

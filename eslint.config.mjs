@@ -14,7 +14,7 @@ const layers = {
   'type:testing': ['type:infra', 'type:contracts', 'type:util'],
 };
 // a bounded context sees only itself and the shared kernel, never another context
-const scopes = ['referral', 'agency-directory', 'client-journey', 'reporting'];
+const scopes = ['referral', 'agency-directory', 'client-journey', 'reporting', 'portal'];
 
 function boundaries(inTests) {
   return {

@@ -2,7 +2,7 @@
 // TypeORM and class-validator rely on) far faster than ts-jest; `tsc` type-checks in `build`.
 const path = require('node:path');
 
-const libs = ['agreement', 'contracts', 'messaging', 'platform', 'testing', 'agency-directory', 'referral', 'client-journey', 'reporting'];
+const libs = ['agreement', 'contracts', 'messaging', 'platform', 'testing', 'agency-directory', 'referral', 'client-journey', 'reporting', 'portal'];
 
 module.exports = {
   testEnvironment: 'node',

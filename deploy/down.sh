@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Stops the services (each drains its in-flight work on SIGTERM), then the Kafka broker.
+# Stops the portal and the services (each drains its in-flight work on SIGTERM), then the Kafka broker.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-for s in "${SERVICES[@]}"; do
+for s in portal "${SERVICES[@]}"; do
   name="${s%%:*}"
   pidfile="$RUN_DIR/$name.pid"
   if pid_alive "$pidfile"; then

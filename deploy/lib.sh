@@ -15,6 +15,8 @@ SERVICES=(
   "client-journey:${CLIENT_JOURNEY_PORT:-3003}:umbrella_client_journey"
   "reporting:${REPORTING_PORT:-3004}:umbrella_reporting"
 )
+# The caseworker portal: a web front end over the four services; it has no database.
+PORTAL_PORT="${PORTAL_PORT:-3000}"
 
 say() { printf '[umbrella] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Brings the whole platform up on this machine with demo data: installs npm dependencies,
-# builds, starts a real Kafka broker (deploy/kafka.sh) and the four services on PostgreSQL,
+# builds, starts a real Kafka broker (deploy/kafka.sh), the four services on PostgreSQL and the portal,
 # waits until every /health answers, then loads the demo data. Safe to run again.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -48,10 +48,29 @@ for s in "${SERVICES[@]}"; do
   say "$name healthy on http://127.0.0.1:$port (OpenAPI: http://127.0.0.1:$port/docs)"
 done
 
+# The portal calls the services on loopback with each user's token; locally its sign-in page mints
+# tokens with the local development key (PORTAL_LOCAL_SIGNING_KEY_FILE), which nothing else enables.
+if pid_alive "$RUN_DIR/portal.pid"; then
+  say "portal already running (pid $(cat "$RUN_DIR/portal.pid"))"
+else
+  say "starting portal on port $PORTAL_PORT (log: $LOG_DIR/portal.log)"
+  (
+    cd "$REPO_ROOT"
+    PORT="$PORTAL_PORT" REFERRAL_URL="http://127.0.0.1:${REFERRAL_PORT:-3001}" AGENCY_DIRECTORY_URL="http://127.0.0.1:${AGENCY_DIRECTORY_PORT:-3002}" \
+      CLIENT_JOURNEY_URL="http://127.0.0.1:${CLIENT_JOURNEY_PORT:-3003}" REPORTING_URL="http://127.0.0.1:${REPORTING_PORT:-3004}" \
+      PORTAL_SESSION_SECRET="$(node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64'))")" \
+      PORTAL_LOCAL_SIGNING_KEY_FILE="$UMBRELLA_HOME/keys/local-private.pem" \
+      nohup node services/portal/dist/main.js >>"$LOG_DIR/portal.log" 2>&1 &
+    echo $! >"$RUN_DIR/portal.pid"
+  )
+fi
+wait_healthy "http://127.0.0.1:$PORTAL_PORT/health" 60 || { tail -30 "$LOG_DIR/portal.log" >&2; die "portal did not become healthy"; }
+
 node "$REPO_ROOT/deploy/demo/load.mjs"
 
 cat >&2 <<MSG
 [umbrella] the platform is up.
+  portal            http://127.0.0.1:${PORTAL_PORT}  (sign in as any demo agency and role)
   referral          http://127.0.0.1:${REFERRAL_PORT:-3001}
   agency-directory  http://127.0.0.1:${AGENCY_DIRECTORY_PORT:-3002}
   client-journey    http://127.0.0.1:${CLIENT_JOURNEY_PORT:-3003}

@@ -1,12 +1,12 @@
 # syntax=docker/dockerfile:1
 #
-# One image recipe for all four Umbrella services, chosen with build arguments. The build context
+# One image recipe for the four Umbrella services and the portal, chosen with build arguments. The build context
 # is the repository root:
 #
 #   docker build -f deploy/docker/service.Dockerfile --build-arg SERVICE=referral --build-arg PORT=3001 -t umbrella/referral .
 #
-# SERVICE is the folder under services/ (referral, agency-directory, client-journey, reporting) and
-# PORT the service's default port (3001, 3002, 3003, 3004). docker-compose.yml passes both.
+# SERVICE is the folder under services/ (referral, agency-directory, client-journey, reporting, portal)
+# and PORT the service's default port (3001, 3002, 3003, 3004, 3000). docker-compose.yml passes both.
 # The image holds only what `node services/<SERVICE>/dist/main.js` needs at run time: production
 # node_modules (with npm's workspace links to libs/*), each built lib's package.json and dist, and
 # the service's package.json and dist. It runs as the unprivileged `node` user and is configured

@@ -1,0 +1,566 @@
+import { readFileSync } from 'node:fs';
+import { createPrivateKey, KeyObject } from 'node:crypto';
+import express, { NextFunction, Request, Response } from 'express';
+import { SignJWT } from 'jose';
+import { RULE_IDS, RULES } from '@umbrella/agreement';
+import { Api, ApiClient, formErrors, SessionExpired } from './api';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, PortalConfig } from './config';
+import { html, raw, Safe } from './html';
+import { authorizationUrl, checkCallback, discover, exchangeCode, OidcClient, PENDING_SIGN_IN_TTL_SECONDS, PendingSignIn, ProviderMetadata, safeReturnTo, startSignIn } from './oidc';
+import { cookie, CookieSealer, parseCookies, Session, sessionFromToken } from './session';
+import { DOMAINS, emptyForm, errorSummary, field, FormState, INBOX_SCRIPT, Nav, page, PATTERNS, REASONS, timeLeft } from './views';
+
+const SESSION = 'umbrella_session';
+const PENDING = 'umbrella_sign_in';
+const DRAFT = 'umbrella_draft';
+const DRAFT_TTL_SECONDS = 3600;
+export const ROLES = ['caseworker', 'agency-admin', 'coordinator', 'analyst', 'operator'] as const;
+const REFER_FIELDS = ['clientId', 'toAgencyId', 'domain', 'serviceId'] as const;
+
+type Handler = (req: Request, res: Response, session: Session, api: ApiClient) => Promise<unknown>;
+
+/**
+ * The caseworker portal: server-rendered pages over the four services' APIs. The user's token
+ * lives only in a sealed, httpOnly, SameSite=Strict cookie and is sent by this server, never by
+ * page scripts. Sign-in is OpenID Connect (authorization code with PKCE) or, for local
+ * development only, a page listing the demo users when the local signing key is configured.
+ */
+export function createPortalApp(config: PortalConfig): express.Express {
+  const sealer = new CookieSealer(config.PORTAL_SESSION_SECRET);
+  const secure = !!config.OIDC_REDIRECT_URI?.startsWith('https:');
+  const bases: Record<Api, string> = {
+    referral: config.REFERRAL_URL,
+    'agency-directory': config.AGENCY_DIRECTORY_URL,
+    'client-journey': config.CLIENT_JOURNEY_URL,
+    reporting: config.REPORTING_URL,
+  };
+  const localKey: KeyObject | null = config.PORTAL_LOCAL_SIGNING_KEY_FILE ? createPrivateKey(readFileSync(config.PORTAL_LOCAL_SIGNING_KEY_FILE, 'utf8')) : null;
+  const oidc: OidcClient | null = config.OIDC_ISSUER
+    ? { clientId: config.OIDC_CLIENT_ID as string, redirectUri: config.OIDC_REDIRECT_URI as string, clientSecret: config.OIDC_CLIENT_SECRET, scope: config.OIDC_SCOPE ?? 'openid profile' }
+    : null;
+  let metadata: Promise<ProviderMetadata> | null = null;
+  const provider = () => (metadata ??= discover(config.OIDC_ISSUER as string).catch((e) => ((metadata = null), Promise.reject(e))));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.urlencoded({ extended: false, limit: '64kb' }));
+  app.use((_req, res, next) => {
+    // No framing, no sniffing, scripts and styles from this page only (the inbox poller is inline).
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
+  const sessionOf = (req: Request): Session | undefined => {
+    const s = sealer.open<Session>('session', parseCookies(req.headers.cookie)[SESSION]);
+    return s && s.expiresAt > Date.now() / 1000 ? s : undefined;
+  };
+  const nav = (session?: Session): Nav => ({ session, reportingUrl: config.REPORTING_URL });
+  const send = (res: Response, status: number, title: string, session: Session | undefined, content: Safe, script?: string) =>
+    res.status(status).type('html').send(page(title, nav(session), content, { script }));
+  const toSignIn = (res: Response, returnTo: string, notice?: string) =>
+    res.redirect(303, `/sign-in?returnTo=${encodeURIComponent(returnTo)}${notice ? `&notice=${encodeURIComponent(notice)}` : ''}`);
+  const signIn = (res: Response, token: string, returnTo: string) => {
+    const s = sessionFromToken(token, config.AUTH_ROLES_CLAIM, config.AUTH_AGENCY_CLAIM);
+    res.append('Set-Cookie', cookie(SESSION, sealer.seal('session', s), Math.max(60, s.expiresAt - Math.floor(Date.now() / 1000)), secure));
+    res.redirect(303, safeReturnTo(returnTo));
+  };
+
+  /** Pages behind sign-in; an expired session (the API answers 401) returns to sign-in and back here after. */
+  const signedIn = (fn: Handler) => async (req: Request, res: Response, next: NextFunction) => {
+    const session = sessionOf(req);
+    const returnTo = req.method === 'GET' ? req.originalUrl : (req.get('referer') ? new URL(req.get('referer') as string).pathname : '/');
+    if (!session) return toSignIn(res, returnTo, 'Please sign in.');
+    try {
+      await fn(req, res, session, new ApiClient(bases, session.token));
+    } catch (error) {
+      if (error instanceof SessionExpired) {
+        res.append('Set-Cookie', cookie(SESSION, '', 0, secure));
+        return toSignIn(res, returnTo, 'Your session has expired. Please sign in again.');
+      }
+      next(error);
+    }
+  };
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  // ---- sign-in ------------------------------------------------------------------------------
+  app.get('/sign-in', async (req, res) => {
+    const returnTo = safeReturnTo(req.query.returnTo);
+    const notice = typeof req.query.notice === 'string' ? req.query.notice : '';
+    const noticeHtml = notice ? html`<p class="notice" role="status">${notice}</p>` : html``;
+    if (oidc) {
+      return send(res, 200, 'Sign in', undefined, html`${noticeHtml}<form method="get" action="/oidc/start"><input type="hidden" name="returnTo" value="${returnTo}"><button type="submit">Sign in with your organisation’s account</button></form>`);
+    }
+    if (!localKey) return send(res, 404, 'Sign-in is not configured', undefined, html`<p>Set OIDC_ISSUER, or PORTAL_LOCAL_SIGNING_KEY_FILE for local development.</p>`);
+    // The demo users: every agency of the directory, in each role. The list is read with a short-lived
+    // token of the portal's own, since no one is signed in yet.
+    const lookup = new ApiClient(bases, await mintLocal(localKey, config, { sub: 'portal-sign-in-page', agencyId: null, roles: ['operator'], ttlSeconds: 60 }));
+    const agencies = await lookup.get('agency-directory', '/agencies').catch(() => ({ status: 503, body: [] }));
+    const list: { id: string; name: string; stakeholderType: string }[] = Array.isArray(agencies.body) ? agencies.body : [];
+    return send(
+      res,
+      200,
+      'Sign in (local development)',
+      undefined,
+      html`${noticeHtml}<p>This sign-in page exists only because the local development key is enabled. Choose a demo user: an agency and a role.</p>
+<form method="post" action="/sign-in"><input type="hidden" name="returnTo" value="${returnTo}">
+${field({ name: 'agencyId', label: 'Agency', hint: 'Leave empty for a partnership-wide user (coordinator, analyst, operator).', options: list.map((a) => [a.id, `${a.name} (${a.stakeholderType})`] as [string, string]) }, emptyForm)}
+${field({ name: 'role', label: 'Role', required: true, options: [...ROLES] }, { values: { role: 'caseworker' }, errors: {} })}
+<button type="submit">Sign in</button></form>
+<h2>Demo users</h2><table><caption>Agencies you can sign in for</caption><thead><tr><th scope="col">Agency</th><th scope="col">Id</th><th scope="col">Kind</th></tr></thead>
+<tbody>${list.map((a) => html`<tr><td>${a.name}</td><td>${a.id}</td><td>${a.stakeholderType}</td></tr>`)}</tbody></table>`,
+    );
+  });
+
+  app.post('/sign-in', async (req, res) => {
+    if (!localKey) return send(res, 404, 'Not found', undefined, html`<p>Local sign-in is not enabled.</p>`);
+    const role = String(req.body.role ?? '');
+    const agencyId = String(req.body.agencyId ?? '');
+    if (!(ROLES as readonly string[]).includes(role) || (agencyId && !new RegExp(`^${PATTERNS.agencyId}$`).test(agencyId))) {
+      return send(res, 400, 'Sign in (local development)', undefined, errorSummary({ values: {}, errors: {}, summary: 'Choose a role (and optionally an agency).' }));
+    }
+    const token = await mintLocal(localKey, config, { sub: `${role}@${agencyId || 'partnership'}`, agencyId: agencyId || null, roles: [role], ttlSeconds: 8 * 3600 });
+    signIn(res, token, String(req.body.returnTo ?? '/'));
+  });
+
+  app.get('/oidc/start', async (req, res) => {
+    if (!oidc) return res.redirect(303, '/sign-in');
+    const pending = startSignIn(String(req.query.returnTo ?? '/'));
+    const { challenge, ...kept } = pending;
+    res.append('Set-Cookie', cookie(PENDING, sealer.seal('pending-sign-in', kept), PENDING_SIGN_IN_TTL_SECONDS, secure).replace('SameSite=Strict', 'SameSite=Lax'));
+    res.redirect(303, authorizationUrl(await provider(), oidc, pending.state, challenge));
+  });
+
+  app.get('/oidc/callback', async (req, res) => {
+    if (!oidc) return res.redirect(303, '/sign-in');
+    // The provider redirects back cross-site, so this one cookie is SameSite=Lax; it holds no token.
+    const pending = sealer.open<PendingSignIn>('pending-sign-in', parseCookies(req.headers.cookie)[PENDING]);
+    res.append('Set-Cookie', cookie(PENDING, '', 0, secure));
+    const problem = req.query.error ? `the identity provider answered ${String(req.query.error)}` : checkCallback(pending, req.query.state);
+    if (problem || typeof req.query.code !== 'string') return send(res, 400, 'Sign-in failed', undefined, html`<p role="alert">${problem ?? 'no code'}</p><p><a href="/sign-in">Try again</a></p>`);
+    const token = await exchangeCode(await provider(), oidc, req.query.code, (pending as PendingSignIn).verifier);
+    signIn(res, token, (pending as PendingSignIn).returnTo);
+  });
+
+  app.post('/sign-out', (_req, res) => {
+    res.append('Set-Cookie', cookie(SESSION, '', 0, secure));
+    res.redirect(303, '/sign-in?notice=You%20have%20signed%20out.');
+  });
+
+  // ---- home ---------------------------------------------------------------------------------
+  app.get(
+    '/',
+    signedIn(async (_req, res, s) => {
+      const items: Safe[] = [];
+      if (s.roles.includes('caseworker'))
+        items.push(html`<li><a href="/services">Find a service</a> for a client’s needs</li><li><a href="/clients">Register or find a client</a> and record consent</li><li><a href="/inbox">Inbox</a>: referrals sent and received</li>`);
+      if (s.roles.includes('agency-admin')) items.push(html`<li><a href="/agency">Your agency’s services</a> and their capacity</li>`);
+      if (s.roles.includes('coordinator')) items.push(html`<li><a href="/agreement">The umbrella agreement</a> and <a href="/decisions">decisions taken under it</a></li>`);
+      if (s.roles.includes('analyst') || s.roles.includes('coordinator')) items.push(html`<li><a href="${config.REPORTING_URL}">Reporting dashboard</a></li>`);
+      items.push(html`<li><a href="/agreement">Read the umbrella agreement</a></li>`);
+      send(res, 200, 'Your work', s, html`<ul>${items}</ul>`);
+    }),
+  );
+
+  // ---- find services ------------------------------------------------------------------------
+  app.get(
+    '/services',
+    signedIn(async (req, res, s, api) => {
+      const q = (k: string) => (typeof req.query[k] === 'string' ? (req.query[k] as string) : '');
+      // Needs come as ticked boxes (repeated `needs`) or as one comma-separated list.
+      const needs = ([] as unknown[]).concat(req.query.needs ?? []).flatMap((n) => String(n).split(',')).map((n) => n.trim()).filter(Boolean);
+      const values = { needs: needs.join(','), age: q('age'), region: q('region'), hasCapacity: q('hasCapacity'), clientId: q('clientId') };
+      const terms = await api.get('agency-directory', '/hsds/taxonomy_terms?per_page=500');
+      const taxonomy = terms.status === 200 ? (terms.body.contents as { code: string; name: string }[]) : [];
+      const searched = Object.entries(values).some(([k, v]) => k !== 'clientId' && v);
+      let results = html``;
+      let state: FormState = { values, errors: {} };
+      if (searched) {
+        const params = new URLSearchParams();
+        for (const k of ['needs', 'age', 'region'] as const) if (values[k]) params.set(k, values[k]);
+        if (values.hasCapacity) params.set('hasCapacity', 'true');
+        const answer = await api.get('agency-directory', `/services/search?${params}`);
+        if (answer.status !== 200) {
+          const e = formErrors(answer);
+          state = { values, errors: e.fields, summary: e.summary };
+        } else {
+          const rows = answer.body.results as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+          results = html`<h2 id="results">${answer.body.total} service${answer.body.total === 1 ? '' : 's'} found</h2>
+<table aria-labelledby="results"><thead><tr><th scope="col">Service</th><th scope="col">Agency</th><th scope="col">Domain</th><th scope="col">Needs</th><th scope="col">Ages</th><th scope="col">Capacity</th><th scope="col"><span>Action</span></th></tr></thead><tbody>
+${rows.map(
+  (r) => html`<tr><td>${r.name}</td><td>${r.agencyName}</td><td>${r.domain}</td><td>${(r.needs as { name: string }[]).map((n) => n.name).join(', ')}</td>
+<td>${r.minimumAge ?? 'any'}–${r.maximumAge ?? 'any'}</td><td>${r.capacity.available} place${r.capacity.available === 1 ? '' : 's'} free${r.capacity.maximum !== null ? html` of ${r.capacity.maximum}` : ''}${r.capacity.hasCapacity ? '' : r.capacity.waitlistAllowed ? ' (waitlist)' : ' (full)'}</td>
+<td><a href="/refer?${String(new URLSearchParams({ serviceId: r.id, toAgencyId: r.agencyId, domain: r.domain, ...(values.clientId ? { clientId: values.clientId } : {}) }))}">Refer a client to ${r.name}</a></td></tr>`,
+)}</tbody></table>`;
+        }
+      }
+      send(
+        res,
+        200,
+        'Find services',
+        s,
+        html`${errorSummary(state)}<form method="get" action="/services">
+${
+          taxonomy.length
+            ? html`<fieldset><legend>Needs (optional)</legend>${state.errors.needs ? html`<span class="field-error" id="f-needs-error">Error: ${state.errors.needs}</span>` : ''}<ul class="checkboxes">${taxonomy.map(
+                (t) => html`<li><input type="checkbox" id="need-${t.code}" name="needs" value="${t.code}"${needs.includes(t.code) ? raw(' checked') : ''}> <label class="inline" for="need-${t.code}">${t.name}</label></li>`,
+              )}</ul></fieldset>`
+            : field({ name: 'needs', label: 'Needs', hint: 'Need codes, comma-separated, e.g. skills-and-training,health', pattern: PATTERNS.needs }, state)
+        }
+${field({ name: 'age', label: 'Client’s age', type: 'number', min: '14', max: '120' }, state)}
+${field({ name: 'region', label: 'Region', hint: 'e.g. northbridge', pattern: PATTERNS.agencyId }, state)}
+<label for="f-hasCapacity"><input type="checkbox" id="f-hasCapacity" name="hasCapacity" value="true"${values.hasCapacity ? html` checked` : ''}> Only services with places free now</label>
+<input type="hidden" name="clientId" value="${values.clientId}">
+<button type="submit">Search</button></form>${results}`,
+      );
+    }),
+  );
+
+  // ---- clients ------------------------------------------------------------------------------
+  const clientForms = (state: FormState) => html`
+<h2>Find a client</h2><form method="get" action="/clients/find">${field({ name: 'findId', label: 'Client id', required: true, pattern: PATTERNS.clientId, hint: 'The pseudonymous id, c- and 16 hex digits' }, state)}<button type="submit">Open client</button></form>
+<h2>Register a client</h2>${errorSummary(state, { name: 'Name', dateOfBirth: 'Date of birth', contact: 'Email', postcode: 'Postcode' })}
+<form method="post" action="/clients">
+${field({ name: 'name', label: 'Name', required: true, autocomplete: 'off' }, state)}
+${field({ name: 'dateOfBirth', label: 'Date of birth', type: 'date', required: true }, state)}
+${field({ name: 'contact', label: 'Email', type: 'email', required: true, autocomplete: 'off' }, state)}
+${field({ name: 'postcode', label: 'Postcode', required: true, pattern: PATTERNS.postcode }, state)}
+<button type="submit">Register client</button></form>`;
+
+  app.get(
+    '/clients',
+    signedIn(async (_req, res, s) => send(res, 200, 'Clients', s, clientForms(emptyForm))),
+  );
+  app.get('/clients/find', (req, res) => {
+    const id = String(req.query.findId ?? '').trim();
+    res.redirect(303, new RegExp(`^${PATTERNS.clientId}$`).test(id) ? `/clients/${id}` : '/clients');
+  });
+  app.post(
+    '/clients',
+    signedIn(async (req, res, s, api) => {
+      const values = { name: String(req.body.name ?? ''), dateOfBirth: String(req.body.dateOfBirth ?? ''), contact: String(req.body.contact ?? ''), postcode: String(req.body.postcode ?? '') };
+      const answer = await api.post('client-journey', '/clients', { name: values.name, dateOfBirth: values.dateOfBirth, contact: { email: values.contact }, postcode: values.postcode });
+      if (answer.status === 201) return res.redirect(303, `/clients/${answer.body.id}?registered=1`);
+      const e = formErrors(answer);
+      const summary =
+        answer.body?.code === 'CLIENT.ALREADY_REGISTERED'
+          ? `This person is already a client: ${answer.body.clientId}${answer.body.visibleToYourAgency ? '' : ' (held by another agency: they can record the client’s consent to share with yours)'}.`
+          : e.summary;
+      send(res, answer.status, 'Clients', s, clientForms({ values, errors: e.fields, summary }));
+    }),
+  );
+
+  const clientPage = async (res: Response, s: Session, api: ApiClient, clientId: string, consent: FormState, claim: FormState, notice?: string) => {
+    const [client, agencies] = await Promise.all([api.get('client-journey', `/clients/${clientId}`), api.get('agency-directory', '/agencies')]);
+    if (client.status !== 200) {
+      return send(res, client.status, 'Client', s, html`<p role="alert">${formErrors(client).summary}</p><p><a href="/clients">Back to clients</a></p>`);
+    }
+    const c = client.body;
+    const agencyOptions = (Array.isArray(agencies.body) ? agencies.body : []).map((a: { id: string; name: string }) => [a.id, a.name] as [string, string]);
+    send(
+      res,
+      200,
+      `Client ${clientId}`,
+      s,
+      html`${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
+<dl><dt>Name</dt><dd>${c.personalData?.name ?? '(erased)'}</dd><dt>Date of birth</dt><dd>${c.personalData?.dateOfBirth ?? ''}</dd><dt>Postcode</dt><dd>${c.personalData?.postcode ?? ''}</dd>
+<dt>Lead agency</dt><dd>${c.leadAgencyId ?? ''}</dd><dt>Key worker</dt><dd>${c.keyWorker?.userId ?? ''}</dd></dl>
+<h2>Consent given</h2>${
+      (c.consents ?? []).length
+        ? html`<ul>${(c.consents as Record<string, string>[]).map((k) => html`<li>${k.agencyId ?? k.domain}: ${k.purpose} (${k.evidence})${k.withdrawnAt ? ' — withdrawn' : ''}</li>`)}</ul>`
+        : html`<p>No consent recorded yet.</p>`
+    }
+<ul><li><a href="/clients/${clientId}/journey">Journey timeline</a></li><li><a href="/services?clientId=${clientId}">Find a service for this client</a></li><li><a href="/refer?clientId=${clientId}">Refer this client</a></li></ul>
+<section aria-labelledby="consent-h"><h2 id="consent-h">Record consent</h2>${errorSummary(consent, { agencyId: 'Agency' })}
+<form method="post" action="/clients/${clientId}/consents">
+${field({ name: 'agencyId', label: 'Share with agency', required: true, options: agencyOptions }, consent)}
+${field({ name: 'purpose', label: 'Purpose', required: true, options: ['referral', 'case-coordination', 'outcome-tracking'] }, consent)}
+${field({ name: 'evidence', label: 'Evidence', required: true, options: ['written', 'verbal', 'electronic'] }, consent)}
+<button type="submit">Record consent</button></form></section>
+<section aria-labelledby="claim-h"><h2 id="claim-h">Take on this client</h2><p>Work with the client in a domain without a referral (a walk-in). The umbrella agreement decides (UA-4: one agency per client in an exclusive domain).</p>
+${errorSummary(claim)}<form method="post" action="/clients/${clientId}/claims">${field({ name: 'claimDomain', label: 'Domain', required: true, options: [...DOMAINS] }, claim)}<button type="submit">Take on the client</button></form></section>`,
+    );
+  };
+
+  app.get(
+    '/clients/:clientId',
+    signedIn(async (req, res, s, api) => {
+      const id = String(req.params.clientId);
+      if (!new RegExp(`^${PATTERNS.clientId}$`).test(id)) return send(res, 404, 'Client', s, html`<p role="alert">That is not a client id.</p>`);
+      await clientPage(res, s, api, id, emptyForm, emptyForm, req.query.registered ? `Client registered: ${id}. Your agency leads the case.` : undefined);
+    }),
+  );
+  app.post(
+    '/clients/:clientId/consents',
+    signedIn(async (req, res, s, api) => {
+      const id = String(req.params.clientId);
+      const values = { agencyId: String(req.body.agencyId ?? ''), purpose: String(req.body.purpose ?? ''), evidence: String(req.body.evidence ?? '') };
+      const answer = await api.post('client-journey', `/clients/${encodeURIComponent(id)}/consents`, values);
+      if (answer.status === 201 || answer.status === 200) return clientPage(res, s, api, id, emptyForm, emptyForm, `Consent recorded: shared with ${values.agencyId} for ${values.purpose}.`);
+      const e = formErrors(answer);
+      await clientPage(res, s, api, id, { values, errors: e.fields, summary: e.summary }, emptyForm);
+    }),
+  );
+  app.post(
+    '/clients/:clientId/claims',
+    signedIn(async (req, res, s, api) => {
+      const id = String(req.params.clientId);
+      const domain = String(req.body.claimDomain ?? '');
+      const answer = await api.post('referral', `/clients/${encodeURIComponent(id)}/claims/${encodeURIComponent(domain)}`, {});
+      if (answer.status < 300) return clientPage(res, s, api, id, emptyForm, emptyForm, `Your agency now works with the client in ${domain}.`);
+      const e = formErrors(answer);
+      await clientPage(res, s, api, id, emptyForm, { values: { claimDomain: domain }, errors: e.fields, summary: e.summary });
+    }),
+  );
+
+  app.get(
+    '/clients/:clientId/journey',
+    signedIn(async (req, res, s, api) => {
+      const id = String(req.params.clientId);
+      const answer = await api.get('client-journey', `/clients/${encodeURIComponent(id)}/journey`);
+      if (answer.status !== 200) return send(res, answer.status, 'Journey', s, html`<p role="alert">${formErrors(answer).summary}</p>`);
+      const entries = answer.body.entries as { eventId: string; type: string; occurredAt: string; agencyIds: string[]; summary: string }[];
+      send(
+        res,
+        200,
+        `Journey of ${id}`,
+        s,
+        html`<p><a href="/clients/${id}">Back to the client</a></p>${
+          entries.length
+            ? html`<ol class="timeline">${entries.map(
+                (e) => html`<li><time datetime="${e.occurredAt}">${new Date(e.occurredAt).toUTCString()}</time> — <strong>${e.type}</strong>: ${e.summary} <span class="hint">Agencies: ${e.agencyIds.join(', ') || '—'}</span></li>`,
+              )}</ol>`
+            : html`<p>Nothing recorded yet.</p>`
+        }`,
+      );
+    }),
+  );
+
+  // ---- refer --------------------------------------------------------------------------------
+  const referForm = (state: FormState) => html`${errorSummary(state, { clientId: 'Client id', toAgencyId: 'To agency', domain: 'Domain', serviceId: 'Service' })}
+<form method="post" action="/refer" id="refer-form">
+${field({ name: 'clientId', label: 'Client id', required: true, pattern: PATTERNS.clientId, hint: 'The pseudonymous id, c- and 16 hex digits' }, state)}
+${field({ name: 'toAgencyId', label: 'To agency', required: true, pattern: PATTERNS.agencyId }, state)}
+${field({ name: 'domain', label: 'Domain of support', required: true, options: [...DOMAINS] }, state)}
+${field({ name: 'serviceId', label: 'Service', pattern: PATTERNS.uuid, hint: 'Filled in when you come from a search result' }, state)}
+<button type="submit">Send referral</button></form>`;
+
+  app.get(
+    '/refer',
+    signedIn(async (req, res, s) => {
+      // A form half-filled when the session expired comes back once, after sign-in.
+      const draft = sealer.open<Record<string, string>>('draft', parseCookies(req.headers.cookie)[DRAFT]);
+      if (draft) res.append('Set-Cookie', cookie(DRAFT, '', 0, secure));
+      const values: Record<string, string> = {};
+      for (const k of REFER_FIELDS) values[k] = draft?.[k] ?? (typeof req.query[k] === 'string' ? (req.query[k] as string) : '');
+      send(res, 200, 'Refer a client', s, html`${draft ? html`<p class="notice" role="status">Your referral was kept while you signed in again. Check it and send it.</p>` : ''}${referForm({ values, errors: {} })}`);
+    }),
+  );
+
+  app.post('/refer', async (req, res, next) => {
+    const values: Record<string, string> = {};
+    for (const k of REFER_FIELDS) values[k] = String(req.body[k] ?? '').trim();
+    const keepDraft = (notice: string) => {
+      res.append('Set-Cookie', cookie(DRAFT, sealer.seal('draft', values), DRAFT_TTL_SECONDS, secure));
+      res.append('Set-Cookie', cookie(SESSION, '', 0, secure));
+      toSignIn(res, '/refer', notice);
+    };
+    const session = sessionOf(req);
+    if (!session) return keepDraft('Your session has expired. Sign in again: your referral has been kept.');
+    try {
+      const api = new ApiClient(bases, session.token);
+      const answer = await api.post('referral', '/referrals', {
+        clientId: values.clientId,
+        fromAgencyId: session.agencyId,
+        toAgencyId: values.toAgencyId,
+        domain: values.domain,
+        ...(values.serviceId ? { serviceId: values.serviceId } : {}),
+      });
+      if (answer.status === 201 || answer.status === 200) {
+        return send(
+          res,
+          201,
+          'Referral sent',
+          session,
+          html`<p class="notice" role="status">Referral sent to ${values.toAgencyId} for ${values.domain}${answer.body.waitlisted ? ' (waitlisted: the service is full)' : ''}. They answer by ${new Date(answer.body.respondBy).toUTCString()} (UA-8).</p>
+<ul><li><a href="/inbox">Inbox</a></li><li><a href="/clients/${values.clientId}/journey">The client’s journey</a></li></ul>`,
+        );
+      }
+      const e = formErrors(answer);
+      send(res, answer.status, 'Refer a client', session, referForm({ values, errors: e.fields, summary: e.summary }));
+    } catch (error) {
+      if (error instanceof SessionExpired) return keepDraft('Your session has expired. Sign in again: your referral has been kept.');
+      next(error);
+    }
+  });
+
+  // ---- inbox --------------------------------------------------------------------------------
+  const inboxRows = async (s: Session, api: ApiClient): Promise<Safe> => {
+    const answer = await api.get('referral', '/referrals');
+    const list = (answer.status === 200 ? answer.body : []) as Record<string, string>[];
+    const ids = list.map((r) => `${r.id}:${r.status}`).join(',');
+    if (!list.length) return html`<tr data-ids=""><td colspan="7">No referrals yet.</td></tr>`;
+    return html`${list.map((r, i) => {
+      const received = r.toAgencyId === s.agencyId;
+      const canAct = received && s.roles.includes('caseworker');
+      const steps: [string, string][] =
+        r.status === 'requested' ? [['accept', 'Accept']] : r.status === 'accepted' ? [['start', 'Start'], ['hold', 'Put on hold']] : r.status === 'in-progress' ? [['hold', 'Put on hold'], ['complete', 'Complete']] : r.status === 'on-hold' ? [['resume', 'Resume']] : [];
+      const label = `referral of ${r.clientId} in ${r.domain}`;
+      return html`<tr${i === 0 ? html` data-ids="${ids}"` : ''}><td>${received ? 'received from' : 'sent to'} ${received ? r.fromAgencyId : r.toAgencyId}</td><td><a href="/clients/${r.clientId}">${r.clientId}</a></td><td>${r.domain}</td>
+<td><span class="status">${r.status}</span>${r.reason ? html` (${r.reason})` : ''}</td><td>${r.status === 'requested' ? timeLeft(r.respondBy) : '—'}</td><td>${new Date(r.requestedAt).toUTCString()}</td>
+<td>${canAct ? html`${steps.map(([a, t]) => html`<form class="inline" method="post" action="/referrals/${r.id}/${a}"><button type="submit" aria-label="${t} ${label}">${t}</button></form> `)}${
+        r.status === 'requested'
+          ? html`<form method="post" action="/referrals/${r.id}/reject"><label for="reason-${r.id}">Reason to reject</label><select id="reason-${r.id}" name="reason" required><option value="">Choose…</option>${REASONS.map((x) => html`<option>${x}</option>`)}</select>
+<label for="text-${r.id}">Details (needed for “other”)</label><input id="text-${r.id}" name="reasonText"><button type="submit" class="secondary" aria-label="Reject ${label}">Reject</button></form>`
+          : ''
+      }` : ''}</td></tr>`;
+    })}`;
+  };
+
+  app.get(
+    '/inbox',
+    signedIn(async (req, res, s, api) => {
+      const notice = typeof req.query.notice === 'string' ? req.query.notice : '';
+      send(
+        res,
+        200,
+        'Inbox',
+        s,
+        html`${notice ? html`<div class="${req.query.refused ? 'error-summary' : 'notice'}" role="${req.query.refused ? 'alert' : 'status'}"><p>${notice}</p></div>` : ''}
+<p>Referrals your agency sent and received. It refreshes itself; a receiving agency answers within the response window (UA-8).</p>
+<p id="inbox-live" class="hint" aria-live="polite"></p>
+<table><caption>Referrals</caption><thead><tr><th scope="col">Direction</th><th scope="col">Client</th><th scope="col">Domain</th><th scope="col">Status</th><th scope="col">Time left to answer</th><th scope="col">Requested</th><th scope="col">Actions</th></tr></thead>
+<tbody id="inbox-rows" data-ids="">${await inboxRows(s, api)}</tbody></table>`,
+        INBOX_SCRIPT,
+      );
+    }),
+  );
+  app.get('/inbox/rows', async (req, res, next) => {
+    const s = sessionOf(req);
+    if (!s) return res.status(401).end();
+    try {
+      res.type('html').send((await inboxRows(s, new ApiClient(bases, s.token))).value);
+    } catch (error) {
+      if (error instanceof SessionExpired) return res.status(401).end();
+      next(error);
+    }
+  });
+  app.post(
+    '/referrals/:id/:action',
+    signedIn(async (req, res, _s, api) => {
+      const action = String(req.params.action);
+      if (!['accept', 'reject', 'start', 'hold', 'resume', 'complete'].includes(action)) return res.redirect(303, '/inbox');
+      const body: Record<string, string> = {};
+      if (req.body.reason) body.reason = String(req.body.reason);
+      if (req.body.reasonText) body.reasonText = String(req.body.reasonText);
+      const answer = await api.post('referral', `/referrals/${encodeURIComponent(String(req.params.id))}/${action}`, body);
+      const notice = answer.status < 300 ? `Referral ${answer.body?.referral?.status ?? answer.body?.status ?? action}.` : formErrors(answer).summary;
+      res.redirect(303, `/inbox?notice=${encodeURIComponent(notice)}${answer.status < 300 ? '' : '&refused=1'}`);
+    }),
+  );
+
+  // ---- agency admin -------------------------------------------------------------------------
+  app.get(
+    '/agency',
+    signedIn(async (req, res, s, api) => {
+      if (!s.agencyId) return send(res, 403, 'Our services', s, html`<p role="alert">You sign in for no agency.</p>`);
+      const answer = await api.get('agency-directory', `/agencies/${encodeURIComponent(s.agencyId)}/profile`);
+      if (answer.status !== 200) return send(res, answer.status, 'Our services', s, html`<p role="alert">${formErrors(answer).summary}</p>`);
+      const notice = typeof req.query.notice === 'string' ? req.query.notice : '';
+      const services = answer.body.services as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+      send(
+        res,
+        200,
+        `Services of ${answer.body.agency.name}`,
+        s,
+        html`${notice ? html`<p class="${req.query.refused ? 'error-summary' : 'notice'}" role="${req.query.refused ? 'alert' : 'status'}">${notice}</p>` : ''}
+<table><caption>Services and places free now</caption><thead><tr><th scope="col">Service</th><th scope="col">Domain</th><th scope="col">Places free</th><th scope="col">Update capacity</th></tr></thead><tbody>
+${services.map(
+  (v) => html`<tr><td>${v.name}</td><td>${v.domain}</td><td>${v.capacity.available}${v.capacity.maximum !== null ? html` of ${v.capacity.maximum}` : ''}</td>
+<td><form class="inline" method="post" action="/agency/services/${v.id}/capacity"><label for="cap-${v.id}">Places free for ${v.name}</label><input id="cap-${v.id}" name="available" type="number" min="0" max="100000" required value="${v.capacity.available}"> <button type="submit">Update ${v.name}</button></form>
+${v.capacity.available > 0 ? html`<form class="inline" method="post" action="/agency/services/${v.id}/capacity"><input type="hidden" name="available" value="0"><button type="submit" class="secondary">Mark ${v.name} full</button></form>` : ''}</td></tr>`,
+)}</tbody></table>`,
+      );
+    }),
+  );
+  app.post(
+    '/agency/services/:id/capacity',
+    signedIn(async (req, res, _s, api) => {
+      const available = Number(req.body.available);
+      const answer = await api.put('agency-directory', `/services/${encodeURIComponent(String(req.params.id))}/capacity`, { available });
+      const notice = answer.status < 300 ? `Capacity updated: ${available} place${available === 1 ? '' : 's'} free.` : formErrors(answer).summary;
+      res.redirect(303, `/agency?notice=${encodeURIComponent(notice)}${answer.status < 300 ? '' : '&refused=1'}`);
+    }),
+  );
+
+  // ---- coordinator --------------------------------------------------------------------------
+  app.get(
+    '/agreement',
+    signedIn(async (req, res, s, api) => {
+      const version = typeof req.query.version === 'string' ? req.query.version : '';
+      const [one, all] = await Promise.all([api.get('referral', version ? `/agreements/${encodeURIComponent(version)}` : '/agreements/active'), api.get('referral', '/agreements')]);
+      if (one.status !== 200) return send(res, one.status, 'The umbrella agreement', s, html`<p role="alert">${formErrors(one).summary}</p>`);
+      const doc = one.body.document as { title?: string; domains?: Record<string, { exclusive?: boolean }>; rules?: Record<string, Record<string, unknown>> };
+      const params = (id: string) => Object.entries(doc.rules?.[id] ?? {}).filter(([k]) => k !== 'id');
+      send(
+        res,
+        200,
+        'The umbrella agreement',
+        s,
+        html`<h2>${doc.title ?? one.body.agreementId}</h2><p>Version <strong>${one.body.version}</strong>${one.body.active ? ' (in force)' : ''}, effective from ${one.body.effectiveFrom}, published ${new Date(one.body.publishedAt).toUTCString()}.</p>
+<nav aria-label="Versions"><h2>Versions</h2><ul>${(Array.isArray(all.body) ? all.body : []).map((v: { version: string; active: boolean }) => html`<li><a href="/agreement?version=${v.version}">Version ${v.version}</a>${v.active ? ' (in force)' : ''}</li>`)}</ul></nav>
+<h2>Rules</h2><dl>${RULE_IDS.map(
+          (id) => html`<dt><strong>${id}</strong></dt><dd>${RULES[id]}${params(id).length ? html` <span class="hint">Set in this version: ${params(id).map(([k, v]) => `${k} = ${String(v)}`).join('; ')}</span>` : ''}</dd>`,
+        )}</dl>
+<h2>Domains of support</h2><table><caption>Exclusive domains allow one agency per client at a time (UA-4)</caption><thead><tr><th scope="col">Domain</th><th scope="col">Kind</th></tr></thead><tbody>
+${Object.entries(doc.domains ?? {}).map(([d, v]) => html`<tr><td>${d}</td><td>${v?.exclusive ? 'exclusive' : 'shared'}</td></tr>`)}</tbody></table>
+<details><summary>The document as published</summary><pre>${JSON.stringify(doc, null, 2)}</pre></details>`,
+      );
+    }),
+  );
+  app.get(
+    '/decisions',
+    signedIn(async (req, res, s, api) => {
+      const params = new URLSearchParams();
+      for (const k of ['code', 'outcome', 'clientId'] as const) if (typeof req.query[k] === 'string' && req.query[k]) params.set(k, req.query[k] as string);
+      const answer = await api.get('referral', `/decisions?${params}`);
+      if (answer.status !== 200) return send(res, answer.status, 'Decisions', s, html`<p role="alert">${formErrors(answer).summary}</p>`);
+      const values = Object.fromEntries(params.entries());
+      send(
+        res,
+        200,
+        'Decisions taken under the agreement',
+        s,
+        html`<form method="get" action="/decisions">${field({ name: 'code', label: 'Rule', hint: 'e.g. UA-4' }, { values, errors: {} })}${field({ name: 'outcome', label: 'Outcome', options: ['allow', 'deny'] }, { values, errors: {} })}${field({ name: 'clientId', label: 'Client id', pattern: PATTERNS.clientId }, { values, errors: {} })}<button type="submit">Filter</button></form>
+<table><caption>Newest first</caption><thead><tr><th scope="col">When</th><th scope="col">Command</th><th scope="col">Outcome</th><th scope="col">Rule</th><th scope="col">Reason</th><th scope="col">Agency</th><th scope="col">Client</th><th scope="col">Version</th></tr></thead><tbody>
+${(answer.body as Record<string, string>[]).map((d) => html`<tr><td>${d.decidedAt}</td><td>${d.command}</td><td>${d.outcome}</td><td>${d.code ?? ''}</td><td>${d.reason ?? ''}</td><td>${d.agencyId ?? ''}</td><td>${d.clientId ?? ''}</td><td>${d.agreementVersion}</td></tr>`)}</tbody></table>`,
+      );
+    }),
+  );
+
+  app.use((_req: Request, res: Response) => send(res, 404, 'Page not found', undefined, html`<p><a href="/">Go to the start</a></p>`));
+  app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
+    console.error(error);
+    send(res, 502, 'Something went wrong', undefined, html`<p role="alert">A service did not answer as expected. Please try again.</p>`);
+  });
+  return app;
+}
+
+/** Mints a token exactly like deploy/local-auth.mjs (issuer, audience and claims), for local development. */
+export function mintLocal(key: KeyObject, config: PortalConfig, who: { sub: string; agencyId: string | null; roles: string[]; ttlSeconds: number }): Promise<string> {
+  const claims: Record<string, unknown> = { roles: who.roles };
+  if (who.agencyId) claims.agency_id = who.agencyId;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
+    .setSubject(who.sub)
+    .setIssuer(config.PORTAL_LOCAL_ISSUER ?? LOCAL_ISSUER)
+    .setAudience(config.PORTAL_LOCAL_AUDIENCE ?? LOCAL_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + who.ttlSeconds)
+    .sign(key);
+}

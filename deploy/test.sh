@@ -51,7 +51,6 @@ fi
 say "integration tests (real Kafka and PostgreSQL)"
 npx jest -c libs/testing/jest.int.config.js --runInBand --forceExit || status=1
 
-command -v chromium >/dev/null 2>&1 || { say "installing Chromium (Debian package) for the browser tests"; apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 say "end-to-end tests (the four services as processes)"
 npx jest -c libs/testing/jest.e2e.config.js --runInBand --forceExit || status=1
 

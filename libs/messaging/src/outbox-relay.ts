@@ -11,6 +11,11 @@ export interface OutboxRelayOptions {
   readonly idlePollMs?: number;
   /** How often a standby instance checks whether the leader is gone. */
   readonly standbyPollMs?: number;
+  /**
+   * How long the relay waits, once woken, before reading the outbox, so the commits of concurrent
+   * requests go to Kafka in one request instead of one each (default 3 ms).
+   */
+  readonly lingerMs?: number;
 }
 
 interface OutboxRow {
@@ -114,6 +119,8 @@ export class OutboxRelay {
         this.failures = 0;
         await this.purge();
         if (count === 0) await this.wakeable.sleep(this.options.idlePollMs ?? 250);
+        // a full batch means more is waiting: go on at once; otherwise let concurrent commits gather
+        if (count < (this.options.batchSize ?? 500)) await sleep(this.options.lingerMs ?? 3);
       } catch (error) {
         this.failures += 1;
         const delay = Math.min(250 * 2 ** Math.min(this.failures, 5), 5000);
@@ -195,4 +202,8 @@ function groupByTopic(rows: readonly OutboxRow[]) {
     byTopic.set(row.topic, messages);
   }
   return [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -2,29 +2,54 @@ import { Agreement, ClientState, DirectoryView, ReferralFacts, ServiceFacts } fr
 import { DomainOfSupport } from '@umbrella/contracts';
 import { EntityManager } from 'typeorm';
 
+type Row = Record<string, string | null>;
+
+/** What a decision reads, in one round trip: the client's state and the directory of the agencies involved. */
+const DECISION_INPUTS = `
+  SELECT
+    (SELECT agency_id FROM client_lead WHERE client_id = $1) AS lead,
+    (SELECT coalesce(json_agg(json_build_object('agency_id', agency_id, 'domain', domain, 'referral_id', referral_id)), '[]')
+       FROM claim WHERE client_id = $1 AND released_at IS NULL) AS claims,
+    (SELECT coalesce(json_agg(r), '[]') FROM referral r
+      WHERE client_id = $1 AND (status IN ('requested', 'accepted', 'in-progress', 'on-hold') OR requested_at >= $2)) AS referrals,
+    (SELECT coalesce(json_agg(json_build_object('agency_id', agency_id, 'domain', domain)), '[]')
+       FROM client_consent WHERE client_id = $1 AND active) AS consents,
+    (SELECT coalesce(json_agg(json_build_object('outcome', outcome, 'milestone_id', milestone_id)), '[]')
+       FROM credited_outcome WHERE client_id = $1) AS credited,
+    (SELECT coalesce(json_agg(json_build_object('agency_id', agency_id, 'name', name)), '[]')
+       FROM known_agency WHERE agency_id = ANY($3)) AS agencies,
+    (SELECT coalesce(json_agg(json_build_object('agency_id', agency_id, 'agreement_version', agreement_version)), '[]')
+       FROM agency_signature WHERE agency_id = ANY($3) AND signed) AS signatures`;
+
+export interface DecisionInputs {
+  readonly state: ClientState;
+  readonly directory: DirectoryView & { known(agencyId: string): boolean };
+}
+
 /**
  * Loads what the agreement engine needs to decide for one client, from the referral service's
- * own tables and read models. Called inside the transaction that holds the client's lock.
+ * own tables and read models, in one statement. Called inside the transaction that holds the
+ * client's lock, after the lock is taken, so it reads what the previous holder committed.
  */
-export async function loadClientState(tx: EntityManager, clientId: string, agreement: Agreement, now: Date): Promise<ClientState> {
+export async function loadDecisionInputs(tx: EntityManager, clientId: string, agencyIds: readonly string[], agreement: Agreement, now: Date): Promise<DecisionInputs> {
   const windowStart = new Date(now.getTime() - agreement.rules.handBackWindowDays * 24 * 3600 * 1000);
-  const [lead] = await tx.query('SELECT agency_id FROM client_lead WHERE client_id = $1', [clientId]);
-  const claims = await tx.query('SELECT agency_id, domain, referral_id FROM claim WHERE client_id = $1 AND released_at IS NULL', [clientId]);
-  const referrals = await tx.query(
-    `SELECT * FROM referral WHERE client_id = $1
-       AND (status IN ('requested', 'accepted', 'in-progress', 'on-hold') OR requested_at >= $2)`,
-    [clientId, windowStart],
-  );
-  const consents = await tx.query('SELECT agency_id, domain FROM client_consent WHERE client_id = $1 AND active', [clientId]);
-  const credited = await tx.query('SELECT outcome, milestone_id FROM credited_outcome WHERE client_id = $1', [clientId]);
-  return {
+  const [row]: Record<string, unknown>[] = await tx.query(DECISION_INPUTS, [clientId, windowStart, agencyIds]);
+  const rows = (column: string) => row[column] as Row[];
+  const state: ClientState = {
     clientId,
-    leadAgencyId: lead?.agency_id ?? null,
-    claims: claims.map((c: Record<string, string | null>) => ({ agencyId: c.agency_id as string, domain: c.domain as DomainOfSupport, referralId: c.referral_id })),
-    referrals: referrals.map(toFacts),
-    consents: consents.map((c: Record<string, string | null>) => ({ agencyIds: c.agency_id ? [c.agency_id] : [], domains: c.domain ? [c.domain] : [] })),
-    creditedOutcomes: credited.map((c: Record<string, string>) => `${c.outcome}:${c.milestone_id}`),
+    leadAgencyId: (row.lead as string | null) ?? null,
+    claims: rows('claims').map((c) => ({ agencyId: c.agency_id as string, domain: c.domain as DomainOfSupport, referralId: c.referral_id })),
+    // json_agg gives timestamps as text: toFacts turns them back into dates
+    referrals: rows('referrals').map(toFacts),
+    consents: rows('consents').map((c) => ({ agencyIds: c.agency_id ? [c.agency_id] : [], domains: c.domain ? [c.domain] : [] })),
+    creditedOutcomes: rows('credited').map((c) => `${c.outcome}:${c.milestone_id}`),
   };
+  return { state, directory: directoryOf(rows('agencies'), rows('signatures')) };
+}
+
+/** The client's state alone (no agencies to look up). */
+export async function loadClientState(tx: EntityManager, clientId: string, agreement: Agreement, now: Date): Promise<ClientState> {
+  return (await loadDecisionInputs(tx, clientId, [], agreement, now)).state;
 }
 
 export function toFacts(r: Record<string, unknown>): ReferralFacts {
@@ -35,20 +60,23 @@ export function toFacts(r: Record<string, unknown>): ReferralFacts {
     toAgencyId: r.to_agency_id as string,
     domain: r.domain as DomainOfSupport,
     status: r.status as ReferralFacts['status'],
-    requestedAt: r.requested_at as Date,
-    respondBy: r.respond_by as Date,
+    requestedAt: asDate(r.requested_at),
+    respondBy: asDate(r.respond_by),
     handsOverLead: r.hands_over_lead as boolean,
   };
 }
 
+const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(v as string));
+
 /** The directory as this service knows it, for the agencies a decision involves. */
 export async function loadDirectory(tx: EntityManager, agencyIds: readonly string[]): Promise<DirectoryView & { known(agencyId: string): boolean }> {
-  const agencies: { agency_id: string; name: string }[] = await tx.query('SELECT agency_id, name FROM known_agency WHERE agency_id = ANY($1)', [agencyIds]);
-  const signatures: { agency_id: string; agreement_version: string }[] = await tx.query(
-    'SELECT agency_id, agreement_version FROM agency_signature WHERE agency_id = ANY($1) AND signed',
-    [agencyIds],
-  );
-  const names = new Map(agencies.map((a) => [a.agency_id, a.name]));
+  const agencies: Row[] = await tx.query('SELECT agency_id, name FROM known_agency WHERE agency_id = ANY($1)', [agencyIds]);
+  const signatures: Row[] = await tx.query('SELECT agency_id, agreement_version FROM agency_signature WHERE agency_id = ANY($1) AND signed', [agencyIds]);
+  return directoryOf(agencies, signatures);
+}
+
+function directoryOf(agencies: readonly Row[], signatures: readonly Row[]): DirectoryView & { known(agencyId: string): boolean } {
+  const names = new Map(agencies.map((a) => [a.agency_id as string, a.name as string]));
   return {
     known: (id) => names.has(id),
     agencyName: (id) => names.get(id) ?? id,

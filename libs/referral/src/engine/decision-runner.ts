@@ -6,7 +6,7 @@ import { CodedHttpException, Database } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AgreementStore } from '../agreement/agreement.store';
-import { loadClientState, loadDirectory } from './client-state';
+import { loadDecisionInputs } from './client-state';
 
 export interface DecisionContext {
   readonly clientId: string;
@@ -75,11 +75,13 @@ export class DecisionRunner {
     const now = new Date();
     const body = async (t: EntityManager) => {
       await t.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`client:${ctx.clientId}`]);
-      const state = await loadClientState(t, ctx.clientId, agreement, now);
-      const directory = await loadDirectory(t, ctx.agencyIds);
+      // read after the lock is held: the previous holder's writes are committed
+      const { state, directory } = await loadDecisionInputs(t, ctx.clientId, ctx.agencyIds, agreement, now);
       const decision = await decide(agreement, state, directory, now, t);
-      await this.record(t, ctx, decision, now);
-      if (decision.outcome === 'allowed') await this.apply(t, ctx, decision.events, agreement.version, now);
+      const recorded = await this.record(t, ctx, decision, now);
+      const applied = decision.outcome === 'allowed' ? await this.apply(t, ctx, decision.events, agreement.version, now) : [];
+      // the decision's event and the state's events go to the outbox in one statement
+      await appendToOutbox(t, [recorded, ...applied]);
       return decision;
     };
     if (tx) return body(tx);
@@ -91,13 +93,14 @@ export class DecisionRunner {
       const race = asRaceLost(error);
       if (!race) throw error;
       const refused: Decision = { outcome: 'refused', code: race.code, message: race.message, agreementVersion: agreement.version };
-      await this.database.dataSource.transaction((t) => this.record(t, ctx, refused, new Date()));
+      await this.database.dataSource.transaction(async (t) => appendToOutbox(t, [await this.record(t, ctx, refused, new Date())]));
       this.messaging.afterCommit();
       return refused;
     }
   }
 
-  private async record(tx: EntityManager, ctx: DecisionContext, decision: Decision, now: Date): Promise<void> {
+  /** Stores the decision, allowed or refused, and returns its event for the outbox. */
+  private async record(tx: EntityManager, ctx: DecisionContext, decision: Decision, now: Date): Promise<EventEnvelope> {
     const id = randomUUID();
     const reason = decision.outcome === 'allowed' ? `Allowed under version ${decision.agreementVersion} of the agreement.` : decision.message;
     const code = decision.outcome === 'refused' ? decision.code : null;
@@ -108,8 +111,7 @@ export class DecisionRunner {
       [id, now, ctx.clientId, ctx.command, decision.outcome, code, checked, reason, decision.agreementVersion, ctx.agencyId, ctx.actor?.userId ?? null, ctx.referralId ?? null, ctx.domain ?? null],
     );
     if (decision.outcome === 'refused') this.logger.log(`${code} refused ${ctx.command} for ${ctx.clientId}: ${reason}`);
-    await appendToOutbox(tx, [
-      this.event('AgreementDecisionRecorded', ctx, decision.agreementVersion, {
+    return this.event('AgreementDecisionRecorded', ctx, decision.agreementVersion, {
         decisionId: id,
         clientId: ctx.clientId,
         command: ctx.command,
@@ -121,8 +123,7 @@ export class DecisionRunner {
         ...(ctx.referralId ? { referralId: ctx.referralId } : {}),
         ...(ctx.domain ? { domain: ctx.domain } : {}),
         decidedAt: now.toISOString(),
-      }),
-    ]);
+      });
   }
 
   private event<T extends object>(type: string, ctx: DecisionContext, agreementVersion: string, data: T, schemaVersion = 1): EventEnvelope<string, T> {
@@ -138,8 +139,8 @@ export class DecisionRunner {
     });
   }
 
-  /** Writes the engine's events to the tables and the outbox; a lost race surfaces as RaceLost. */
-  private async apply(tx: EntityManager, ctx: DecisionContext, events: EngineEvent[], version: string, now: Date): Promise<void> {
+  /** Writes the engine's events to the tables and returns them as events for the outbox; a lost race surfaces as RaceLost. */
+  private async apply(tx: EntityManager, ctx: DecisionContext, events: EngineEvent[], version: string, now: Date): Promise<EventEnvelope[]> {
     const out: EventEnvelope[] = [];
     const at = now.toISOString();
     for (const e of events) {
@@ -259,7 +260,7 @@ export class DecisionRunner {
           break;
       }
     }
-    await appendToOutbox(tx, out);
+    return out;
   }
 }
 

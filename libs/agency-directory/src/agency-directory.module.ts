@@ -16,6 +16,7 @@ import { ServiceLifecycleHandler } from './commands/update-capacity/update-capac
 import { ServiceLifecycleHttpController } from './commands/update-capacity/update-capacity.http.controller';
 import { DirectoryTables1732400000200 } from './migrations/1732400000200-directory-tables';
 import { HsdsDirectory1732400000210 } from './migrations/1732400000210-hsds-directory';
+import { ServiceSearchArrays1732400000220 } from './migrations/1732400000220-service-search-arrays';
 import { GetAgenciesHttpController } from './queries/get-agencies/get-agencies.http.controller';
 import { HsdsHttpController } from './queries/hsds/hsds.http.controller';
 import { InformationPackHttpController } from './queries/information-pack/information-pack.http.controller';
@@ -26,7 +27,7 @@ export class AgencyDirectoryModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: AgencyDirectoryModule,
-      imports: serviceInfrastructure(config, { service: 'agency-directory', entities: [Agency], migrations: [DirectoryTables1732400000200, HsdsDirectory1732400000210], publishes: true }),
+      imports: serviceInfrastructure(config, { service: 'agency-directory', entities: [Agency], migrations: [DirectoryTables1732400000200, HsdsDirectory1732400000210, ServiceSearchArrays1732400000220], publishes: true }),
       controllers: [
         RegisterAgencyHttpController,
         UpdateAgencyHttpController,

@@ -48,17 +48,19 @@ export class SearchServicesHttpController {
     const perPage = q.perPage ?? 20;
     const text = q.q?.trim() ? q.q.trim() : null;
     const found: { id: string | null; need_matches: number; total: number }[] = await db.query(
+      // One pass over the service rows: their needs and areas are arrays on the row (kept in step
+      // by triggers), so no look-up per service is needed, whatever the directory's size.
       `WITH candidates AS (
          SELECT s.id, s.name, coalesce(c.available, 0) AS available,
-                (SELECT count(*)::int FROM service_need sn WHERE sn.service_id = s.id AND sn.taxonomy_term_id = ANY($1::uuid[])) AS need_matches,
+                CASE WHEN $1::uuid[] IS NULL THEN 0 ELSE (SELECT count(*)::int FROM unnest(s.need_term_ids) t WHERE t = ANY($1::uuid[])) END AS need_matches,
                 CASE WHEN $8::text IS NULL THEN 0 ELSE ts_rank(s.search, plainto_tsquery('english', $8)) END AS text_rank
            FROM service s
            JOIN agency a ON a.id = s.agency_id
            LEFT JOIN service_capacity c ON c.service_id = s.id
           WHERE s.status = 'active'
-            AND ($1::uuid[] IS NULL OR EXISTS (SELECT 1 FROM service_need sn WHERE sn.service_id = s.id AND sn.taxonomy_term_id = ANY($1::uuid[])))
-            AND ($2::text IS NULL OR a.region = $2 OR EXISTS (SELECT 1 FROM service_area sa WHERE sa.service_id = s.id AND sa.name = $2))
-            AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM service_area sa WHERE sa.service_id = s.id AND sa.name = $3))
+            AND ($1::uuid[] IS NULL OR s.need_term_ids && $1::uuid[])
+            AND ($2::text IS NULL OR a.region = $2 OR s.area_names @> ARRAY[$2::text])
+            AND ($3::text IS NULL OR s.area_names @> ARRAY[$3::text])
             AND ($4::int IS NULL OR ((s.minimum_age IS NULL OR s.minimum_age <= $4) AND (s.maximum_age IS NULL OR s.maximum_age >= $4)))
             AND ($5::text IS NULL OR s.target_groups && ARRAY[$5::text, 'everyone'])
             AND ($6::text IS NULL OR s.domain = $6)

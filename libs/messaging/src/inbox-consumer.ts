@@ -24,6 +24,12 @@ export interface InboxConsumerOptions {
   /** Most messages applied in one transaction (default 250). */
   readonly batchSize?: number;
   /**
+   * Partitions applied at the same time, each in its own transaction (default 1). Events of one
+   * key stay in order (one partition is never applied twice at once); use it where the handlers
+   * of different keys touch different rows.
+   */
+  readonly partitionsConsumedConcurrently?: number;
+  /**
    * Applies several events at once, in order, in the consumer's transaction: a projection can then
    * write them with a few statements instead of several each. It must give what the handlers give
    * event by event (they remain what a batch falls back to).
@@ -116,7 +122,12 @@ export class InboxConsumer {
         await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
         // Offsets are committed at most once a second: the inbox, not the offset, is what makes a
         // redelivered event harmless, and a commit per batch would cost a broker request per batch.
-        await this.consumer.run({ autoCommitInterval: 1000, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+        await this.consumer.run({
+          autoCommitInterval: 1000,
+          partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+          eachBatchAutoResolve: false,
+          eachBatch: (payload) => this.onBatch(payload),
+        });
         this.connected = true;
         this.logger.log(`consuming ${this.options.topics.join(', ')}`);
       } catch (error) {

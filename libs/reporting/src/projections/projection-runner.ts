@@ -2,6 +2,7 @@ import { HttpStatus, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { TOPICS } from '@umbrella/contracts';
 import { InboxConsumer, Messaging } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
+import { applyProjectionBatch } from './referral-facts.batch';
 import { PROJECTION_HANDLERS, PROJECTION_TABLES } from './referral-facts.projection';
 
 export const REPORTING_CONSUMER = 'reporting.projections';
@@ -25,7 +26,15 @@ export class ProjectionRunner implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.consumer = this.messaging.registerConsumer({ name: REPORTING_CONSUMER, topics: REPORTING_TOPICS, handlers: PROJECTION_HANDLERS });
+    // Facts are keyed by referral (within one client's partition) and dimensions by agency or client,
+    // so partitions are applied side by side: a rebuild then keeps PostgreSQL and Kafka both busy.
+    this.consumer = this.messaging.registerConsumer({
+      name: REPORTING_CONSUMER,
+      topics: REPORTING_TOPICS,
+      handlers: PROJECTION_HANDLERS,
+      applyBatch: applyProjectionBatch,
+      partitionsConsumedConcurrently: 3,
+    });
   }
 
   get isRebuilding(): boolean {

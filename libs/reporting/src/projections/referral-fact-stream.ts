@@ -1,6 +1,9 @@
-import { ReferralFactV1 } from '@umbrella/contracts';
+import { EventEnvelope, ReferralFactV1 } from '@umbrella/contracts';
 import { appendToOutbox, HandledEvent, newEvent } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
+
+/** A referral_fact row with the dimensions a fact carries (the agencies' types and regions, the client's age band). */
+export type FactRow = Record<string, unknown>;
 
 /**
  * Publishes the referral as it stands after this event, through the outbox in the projection's
@@ -8,25 +11,34 @@ import { EntityManager } from 'typeorm';
  * a fact whose source event was published before is not published again.
  */
 export async function publishReferralFact(event: HandledEvent, tx: EntityManager, referralId: string): Promise<void> {
-  await tx.query('UPDATE referral_fact SET fact_sequence = fact_sequence + 1 WHERE referral_id = $1', [referralId]);
-  const rows: Record<string, unknown>[] = await tx.query(
-    `SELECT r.*,
-       (SELECT stakeholder_type FROM agency_dim WHERE agency_id = r.from_agency_id) AS from_type,
-       (SELECT region FROM agency_dim WHERE agency_id = r.from_agency_id) AS from_region,
-       (SELECT stakeholder_type FROM agency_dim WHERE agency_id = r.to_agency_id) AS to_type,
-       (SELECT region FROM agency_dim WHERE agency_id = r.to_agency_id) AS to_region,
-       (SELECT age_band FROM client_dim WHERE client_id = r.client_id) AS age_band
-     FROM referral_fact r WHERE r.referral_id = $1`,
-    [referralId],
+  // One statement: move the sequence on, mark the source event published, read the row with its dimensions.
+  const rows: FactRow[] = await tx.query(
+    `WITH r AS (UPDATE referral_fact SET fact_sequence = fact_sequence + 1 WHERE referral_id = $1 RETURNING *),
+          fresh AS (INSERT INTO fact_published (source_event_id) SELECT $2::uuid FROM r ON CONFLICT DO NOTHING RETURNING source_event_id)
+     SELECT r.*,
+       f.stakeholder_type AS from_type, f.region AS from_region,
+       t.stakeholder_type AS to_type, t.region AS to_region,
+       c.age_band,
+       EXISTS (SELECT 1 FROM fresh) AS fresh
+     FROM r
+       LEFT JOIN agency_dim f ON f.agency_id = r.from_agency_id
+       LEFT JOIN agency_dim t ON t.agency_id = r.to_agency_id
+       LEFT JOIN client_dim c ON c.client_id = r.client_id`,
+    [referralId, event.eventId],
   );
-  if (rows.length === 0) return;
-  const fresh: unknown[] = await tx.query('INSERT INTO fact_published (source_event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING source_event_id', [event.eventId]);
-  if (fresh.length === 0) return;
-  const r = rows[0];
-  const iso = (v: unknown) => (v ? (v as Date).toISOString() : undefined);
-  const answeredAt = r.answered_at as Date | null;
+  // a fact whose source event was published before (a replay) is not published again
+  if (rows.length === 0 || !rows[0].fresh) return;
+  await appendToOutbox(tx, [factEventOf(event, rows[0])]);
+}
+
+const asDate = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(v as string));
+const iso = (v: unknown): string | undefined => asDate(v)?.toISOString();
+
+/** The ReferralFactRecorded event for a row as it stands after `event` (timestamps as dates or ISO text). */
+export function factEventOf(event: HandledEvent, r: FactRow): EventEnvelope<string, ReferralFactV1> {
+  const answeredAt = asDate(r.answered_at);
   const data: ReferralFactV1 = {
-    referralId,
+    referralId: r.referral_id as string,
     sequence: r.fact_sequence as number,
     fromAgencyId: r.from_agency_id as string,
     toAgencyId: r.to_agency_id as string,
@@ -43,12 +55,10 @@ export async function publishReferralFact(event: HandledEvent, tx: EntityManager
     clientAgeBand: (r.age_band ?? undefined) as ReferralFactV1['clientAgeBand'],
     answer: (r.answer ?? undefined) as string | undefined,
     answeredAt: iso(answeredAt),
-    secondsToAnswer: answeredAt && r.answer !== 'expired' ? Math.max(0, Math.round((answeredAt.getTime() - (r.requested_at as Date).getTime()) / 1000)) : undefined,
+    secondsToAnswer: answeredAt && r.answer !== 'expired' ? Math.max(0, Math.round((answeredAt.getTime() - asDate(r.requested_at)!.getTime()) / 1000)) : undefined,
     rejectReason: (r.reject_reason ?? undefined) as ReferralFactV1['rejectReason'],
     closedAt: iso(r.closed_at),
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (data as unknown as Record<string, unknown>)[k] = v;
-  await appendToOutbox(tx, [
-    newEvent({ type: 'ReferralFactRecorded', schemaVersion: 1, producer: 'reporting', data, correlationId: event.correlationId, causationId: event.eventId }),
-  ]);
+  return newEvent({ type: 'ReferralFactRecorded', schemaVersion: 1, producer: 'reporting', data, correlationId: event.correlationId, causationId: event.eventId });
 }

@@ -105,6 +105,9 @@ export async function onKeyWorkerAssigned(event: HandledEvent, tx: EntityManager
 
 const TRANSITIONS = ['Accepted', 'Rejected', 'Started', 'Paused', 'Resumed', 'Completed', 'Failed', 'Cancelled', 'Expired', 'EnteredInError'];
 
+/** The referral transition event types, each applied by onReferralTransition. */
+export const TRANSITION_TYPES: ReadonlySet<string> = new Set(TRANSITIONS.map((t) => `Referral${t}`));
+
 /** The handlers of the reporting projections, by event type; every other type on the topics is skipped. */
 export const PROJECTION_HANDLERS: Readonly<Record<string, EventHandler>> = {
   ReferralRequested: onReferralRequested,

@@ -1,5 +1,17 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** A row trigger's function that recomputes one array on the service row from one child table. */
+function syncFunction(table: string, column: string, value: string): string {
+  return `
+    CREATE FUNCTION ${table}_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE sid uuid := coalesce(NEW.service_id, OLD.service_id);
+    BEGIN
+      UPDATE service SET ${column} = coalesce((SELECT array_agg(${value} ORDER BY ${value}) FROM ${table} WHERE service_id = sid), '{}')
+       WHERE id = sid;
+      RETURN NULL;
+    END $$`;
+}
+
 /**
  * Search reads each service's needs and areas from arrays on the service row, kept in step with
  * service_need and service_area by triggers (so every writer, the API and the HSDS import alike,
@@ -15,22 +27,8 @@ export class ServiceSearchArrays1732400000220 implements MigrationInterface {
       UPDATE service s SET
         need_term_ids = coalesce((SELECT array_agg(taxonomy_term_id ORDER BY taxonomy_term_id) FROM service_need WHERE service_id = s.id), '{}'),
         area_names    = coalesce((SELECT array_agg(name ORDER BY name) FROM service_area WHERE service_id = s.id), '{}')`);
-    await q.query(`
-      CREATE FUNCTION service_need_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE sid uuid := coalesce(NEW.service_id, OLD.service_id);
-      BEGIN
-        UPDATE service SET need_term_ids = coalesce((SELECT array_agg(taxonomy_term_id ORDER BY taxonomy_term_id) FROM service_need WHERE service_id = sid), '{}')
-         WHERE id = sid;
-        RETURN NULL;
-      END $$`);
-    await q.query(`
-      CREATE FUNCTION service_area_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE sid uuid := coalesce(NEW.service_id, OLD.service_id);
-      BEGIN
-        UPDATE service SET area_names = coalesce((SELECT array_agg(name ORDER BY name) FROM service_area WHERE service_id = sid), '{}')
-         WHERE id = sid;
-        RETURN NULL;
-      END $$`);
+    await q.query(syncFunction('service_need', 'need_term_ids', 'taxonomy_term_id'));
+    await q.query(syncFunction('service_area', 'area_names', 'name'));
     await q.query('CREATE TRIGGER service_need_sync AFTER INSERT OR UPDATE OR DELETE ON service_need FOR EACH ROW EXECUTE FUNCTION service_need_sync()');
     await q.query('CREATE TRIGGER service_area_sync AFTER INSERT OR UPDATE OR DELETE ON service_area FOR EACH ROW EXECUTE FUNCTION service_area_sync()');
     await q.query('CREATE INDEX service_need_term_ids ON service USING gin (need_term_ids)');

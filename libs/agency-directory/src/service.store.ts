@@ -33,9 +33,19 @@ export interface ServiceRecord {
 }
 
 /** Resolves need codes to taxonomy term ids; unknown codes are a 400 naming each. */
+/** The taxonomy's terms by code, kept a minute: searches resolve their needs without a round trip. */
+let terms: { at: number; ids: Map<string, string> } | null = null;
+const TERMS_TTL_MS = 60_000;
+
 export async function resolveNeeds(tx: EntityManager, codes: readonly string[]): Promise<Map<string, string>> {
-  const rows: { id: string; code: string }[] = await tx.query('SELECT id, code FROM taxonomy_term WHERE code = ANY($1)', [codes]);
-  const found = new Map(rows.map((r) => [r.code, r.id]));
+  const known = terms && Date.now() - terms.at < TERMS_TTL_MS ? terms.ids : null;
+  // a code not in the cache reads the taxonomy again, so a term added a moment ago is found
+  if (!known || codes.some((c) => !known.has(c))) {
+    const rows: { id: string; code: string }[] = await tx.query('SELECT id, code FROM taxonomy_term');
+    terms = { at: Date.now(), ids: new Map(rows.map((r) => [r.code, r.id])) };
+  }
+  const all = (terms as { ids: Map<string, string> }).ids;
+  const found = new Map(codes.filter((c) => all.has(c)).map((c) => [c, all.get(c) as string]));
   const unknown = codes.filter((c) => !found.has(c));
   if (unknown.length > 0) {
     throw new CodedHttpException(
@@ -118,30 +128,24 @@ export async function writeService(tx: EntityManager, id: string, agencyId: stri
 /** Loads services with everything they own, in the order of `ids`. */
 export async function loadServices(db: EntityManager, ids: readonly string[]): Promise<ServiceRecord[]> {
   if (ids.length === 0) return [];
+  // One statement: the services with their needs, areas, locations, contacts and capacity as JSON.
   const services: Record<string, unknown>[] = await db.query(
-    `SELECT s.*, a.hsds_id AS agency_hsds_id, a.name AS agency_name, a.region
+    `SELECT s.*, a.hsds_id AS agency_hsds_id, a.name AS agency_name, a.region,
+       (SELECT coalesce(json_agg(n ORDER BY n.code), '[]') FROM (
+          SELECT sn.attribute_id, t.id AS term_id, t.code, t.name, t.description
+            FROM service_need sn JOIN taxonomy_term t ON t.id = sn.taxonomy_term_id WHERE sn.service_id = s.id) n) AS needs_json,
+       (SELECT coalesce(json_agg(sa ORDER BY sa.name), '[]') FROM (SELECT id, name, description FROM service_area WHERE service_id = s.id) sa) AS areas_json,
+       (SELECT coalesce(json_agg(loc ORDER BY loc.name), '[]') FROM (
+          SELECT sal.id AS sal_id, l.* FROM service_at_location sal JOIN location l ON l.id = sal.location_id WHERE sal.service_id = s.id) loc) AS locations_json,
+       (SELECT coalesce(json_agg(c ORDER BY c.name NULLS LAST), '[]') FROM contact c WHERE c.service_id = s.id) AS contacts_json,
+       (SELECT row_to_json(sc) FROM service_capacity sc WHERE sc.service_id = s.id) AS capacity_json
        FROM service s JOIN agency a ON a.id = s.agency_id WHERE s.id = ANY($1::uuid[])`,
     [ids],
   );
-  // One after another: inside a transaction they share one connection, which runs one query at a time.
-  const needs = await db.query(
-      `SELECT sn.service_id, sn.attribute_id, t.id AS term_id, t.code, t.name, t.description
-         FROM service_need sn JOIN taxonomy_term t ON t.id = sn.taxonomy_term_id WHERE sn.service_id = ANY($1::uuid[]) ORDER BY t.code`,
-      [ids],
-    );
-  const areas = await db.query('SELECT id, service_id, name, description FROM service_area WHERE service_id = ANY($1::uuid[]) ORDER BY name', [ids]);
-  const locations = await db.query(
-      `SELECT sal.service_id, sal.id AS sal_id, l.* FROM service_at_location sal JOIN location l ON l.id = sal.location_id
-        WHERE sal.service_id = ANY($1::uuid[]) ORDER BY l.name`,
-      [ids],
-    );
-  const contacts = await db.query('SELECT * FROM contact WHERE service_id = ANY($1::uuid[]) ORDER BY name NULLS LAST', [ids]);
-  const capacities = await db.query('SELECT * FROM service_capacity WHERE service_id = ANY($1::uuid[])', [ids]);
-  const of = <T extends { service_id: string }>(rows: T[], id: string) => rows.filter((r) => r.service_id === id);
   const byId = new Map(
     services.map((s) => {
       const id = s.id as string;
-      const capacity = (capacities as Record<string, unknown>[]).find((c) => c.service_id === id);
+      const capacity = s.capacity_json as Record<string, unknown> | null;
       const record: ServiceRecord = {
         id,
         agencyId: s.agency_id as string,
@@ -161,9 +165,9 @@ export async function loadServices(db: EntityManager, ids: readonly string[]): P
         url: s.url as string | null,
         email: s.email as string | null,
         updatedAt: s.updated_at as Date,
-        needs: of(needs, id).map((n: Record<string, string>) => ({ attributeId: n.attribute_id, termId: n.term_id, code: n.code, name: n.name, description: n.description })),
-        serviceAreas: of(areas, id).map((a: Record<string, string | null>) => ({ id: a.id as string, name: a.name as string, description: a.description })),
-        locations: of(locations, id).map((l: Record<string, unknown>) => ({
+        needs: (s.needs_json as Record<string, string>[]).map((n: Record<string, string>) => ({ attributeId: n.attribute_id, termId: n.term_id, code: n.code, name: n.name, description: n.description })),
+        serviceAreas: (s.areas_json as Record<string, string | null>[]).map((a: Record<string, string | null>) => ({ id: a.id as string, name: a.name as string, description: a.description })),
+        locations: (s.locations_json as Record<string, unknown>[]).map((l: Record<string, unknown>) => ({
           id: l.id as string,
           serviceAtLocationId: l.sal_id as string,
           name: l.name as string,
@@ -175,7 +179,7 @@ export async function loadServices(db: EntityManager, ids: readonly string[]): P
           latitude: (l.latitude as number | null) ?? undefined,
           longitude: (l.longitude as number | null) ?? undefined,
         })),
-        contacts: of(contacts, id).map((c: Record<string, string | null>) => ({
+        contacts: (s.contacts_json as Record<string, string | null>[]).map((c: Record<string, string | null>) => ({
           id: c.id as string,
           name: c.name ?? undefined,
           title: c.title ?? undefined,
@@ -190,7 +194,8 @@ export async function loadServices(db: EntityManager, ids: readonly string[]): P
               available: capacity.available as number,
               maximum: capacity.maximum as number | null,
               waitlistAllowed: capacity.waitlist_allowed as boolean,
-              updated: capacity.updated as Date,
+              // row_to_json gives the timestamp as text
+              updated: new Date(capacity.updated as string),
             }
           : null,
       };

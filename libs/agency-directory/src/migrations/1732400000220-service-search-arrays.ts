@@ -16,7 +16,8 @@ function syncFunction(table: string, column: string, value: string): string {
  * Search reads each service's needs and areas from arrays on the service row, kept in step with
  * service_need and service_area by triggers (so every writer, the API and the HSDS import alike,
  * keeps them right). A search is then one pass over one table, whatever the directory's size,
- * instead of a look-up per service in each of the two tables.
+ * instead of a look-up per service in each of the two tables. Contacts, read with their service,
+ * get the index by service they lacked.
  */
 export class ServiceSearchArrays1732400000220 implements MigrationInterface {
   name = 'ServiceSearchArrays1732400000220';
@@ -33,9 +34,12 @@ export class ServiceSearchArrays1732400000220 implements MigrationInterface {
     await q.query('CREATE TRIGGER service_area_sync AFTER INSERT OR UPDATE OR DELETE ON service_area FOR EACH ROW EXECUTE FUNCTION service_area_sync()');
     await q.query('CREATE INDEX service_need_term_ids ON service USING gin (need_term_ids)');
     await q.query('CREATE INDEX service_area_names ON service USING gin (area_names)');
+    // a service's contacts are read with it, by service
+    await q.query('CREATE INDEX contact_service ON contact (service_id)');
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX contact_service');
     await q.query('DROP TRIGGER service_area_sync ON service_area');
     await q.query('DROP TRIGGER service_need_sync ON service_need');
     await q.query('DROP FUNCTION service_area_sync()');

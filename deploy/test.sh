@@ -33,6 +33,9 @@ npx nx run-many -t lint --outputStyle=static
 say "event catalogue (committed AsyncAPI document and schema lock)"
 node libs/contracts/dist/catalogue/cli.js check
 
+say "benchmark scripts (they run with npm run bench, not here: figures never come from tests)"
+for script in bench/*.mjs bench/*/*.mjs; do node --check "$script"; done
+
 say "unit tests"
 status=0
 npx nx run-many -t test --outputStyle=static --skip-nx-cache || status=1

@@ -162,8 +162,8 @@ export class ProcessSampler {
 
   start() {
     this.groups = this.platform.processes();
-    if (this.groups.find((g) => g.name === 'postgresql')) this.groups.find((g) => g.name === 'postgresql').pids = postgresPids();
-    this.startTicks = this.groups.map((g) => g.pids.reduce((s, p) => s + readTicks(p), 0));
+    // per pid: PostgreSQL's backends come and go, so a group's CPU is summed pid by pid
+    this.startTicks = this.groups.map((g) => new Map(g.pids.map((p) => [p, readTicks(p)])));
     this.startedAt = process.hrtime.bigint();
     this.peakRss = this.groups.map(() => 0);
     const sample = () => {
@@ -177,11 +177,16 @@ export class ProcessSampler {
     this.timer.unref();
   }
 
+  /**
+   * CPU per process over the window. A pid that ended inside the window is not counted (its last
+   * ticks are gone with it); one that started inside counts from zero.
+   */
   stop() {
     clearInterval(this.timer);
     const seconds = Number(process.hrtime.bigint() - this.startedAt) / 1e9;
     return this.groups.map((g, i) => {
-      const ticks = g.pids.reduce((s, p) => s + readTicks(p), 0) - this.startTicks[i];
+      const pids = g.name === 'postgresql' ? postgresPids() : g.pids;
+      const ticks = pids.reduce((sum, p) => sum + Math.max(0, readTicks(p) - (this.startTicks[i].get(p) ?? 0)), 0);
       return {
         process: g.name,
         cpuPercentOfOneCore: round((ticks / TICKS_PER_SECOND / seconds) * 100, 1),

@@ -20,7 +20,7 @@ const { Kafka, logLevel } = require('kafkajs');
 function referralScript(envelopes) {
   const literal = (json) => `convert_from(decode('${Buffer.from(json).toString('base64')}', 'base64'), 'UTF8')::jsonb`;
   const client = `('pgb-' || (:n)::text)`;
-  return `\\set n random(1, 2000000000)
+  return `\\set n random(1, 9000000000000000000)
 BEGIN;
 SELECT pg_advisory_xact_lock(hashtext('client' || chr(58) || 'pgb-' || (:n)::text));
 SELECT agency_id FROM client_lead WHERE client_id = ${client};

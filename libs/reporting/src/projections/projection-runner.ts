@@ -26,15 +26,10 @@ export class ProjectionRunner implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // Facts are keyed by referral (within one client's partition) and dimensions by agency or client,
-    // so partitions are applied side by side: a rebuild then keeps PostgreSQL and Kafka both busy.
-    this.consumer = this.messaging.registerConsumer({
-      name: REPORTING_CONSUMER,
-      topics: REPORTING_TOPICS,
-      handlers: PROJECTION_HANDLERS,
-      applyBatch: applyProjectionBatch,
-      partitionsConsumedConcurrently: 3,
-    });
+    // Partitions one at a time, as they arrive: a fact carries the agencies' and the client's
+    // dimensions as they stand, and applying partitions side by side let a referral's facts overtake
+    // its agencies' registration (the reporting e2e spec caught it).
+    this.consumer = this.messaging.registerConsumer({ name: REPORTING_CONSUMER, topics: REPORTING_TOPICS, handlers: PROJECTION_HANDLERS, applyBatch: applyProjectionBatch });
   }
 
   get isRebuilding(): boolean {

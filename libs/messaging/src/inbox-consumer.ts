@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { EventEnvelope, parseEvent, TOPICS, upcast } from '@umbrella/contracts';
+import { sleep } from '@umbrella/platform';
 import { Consumer, EachBatchPayload, IHeaders, Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { Wakeable } from './wakeable';
@@ -23,12 +24,6 @@ export interface InboxConsumerOptions {
   readonly afterCommit?: () => void;
   /** Most messages applied in one transaction (default 250). */
   readonly batchSize?: number;
-  /**
-   * Partitions applied at the same time, each in its own transaction (default 1). Events of one
-   * key stay in order (one partition is never applied twice at once); use it where the handlers
-   * of different keys touch different rows.
-   */
-  readonly partitionsConsumedConcurrently?: number;
   /**
    * Applies several events at once, in order, in the consumer's transaction: a projection can then
    * write them with a few statements instead of several each. It must give what the handlers give
@@ -124,7 +119,6 @@ export class InboxConsumer {
         // redelivered event harmless, and a commit per batch would cost a broker request per batch.
         await this.consumer.run({
           autoCommitInterval: 1000,
-          partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
           eachBatchAutoResolve: false,
           eachBatch: (payload) => this.onBatch(payload),
         });
@@ -318,8 +312,4 @@ export class InboxConsumer {
     this.counts['dead-lettered'] += 1;
     return 'dead-lettered';
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

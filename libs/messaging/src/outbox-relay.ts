@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { sleep } from '@umbrella/platform';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource, QueryRunner } from 'typeorm';
 import { Wakeable } from './wakeable';
@@ -202,8 +203,4 @@ function groupByTopic(rows: readonly OutboxRow[]) {
     byTopic.set(row.topic, messages);
   }
   return [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

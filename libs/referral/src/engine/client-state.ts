@@ -47,11 +47,6 @@ export async function loadDecisionInputs(tx: EntityManager, clientId: string, ag
   return { state, directory: directoryOf(rows('agencies'), rows('signatures')) };
 }
 
-/** The client's state alone (no agencies to look up). */
-export async function loadClientState(tx: EntityManager, clientId: string, agreement: Agreement, now: Date): Promise<ClientState> {
-  return (await loadDecisionInputs(tx, clientId, [], agreement, now)).state;
-}
-
 export function toFacts(r: Record<string, unknown>): ReferralFacts {
   return {
     id: r.id as string,
@@ -69,12 +64,6 @@ export function toFacts(r: Record<string, unknown>): ReferralFacts {
 const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(v as string));
 
 /** The directory as this service knows it, for the agencies a decision involves. */
-export async function loadDirectory(tx: EntityManager, agencyIds: readonly string[]): Promise<DirectoryView & { known(agencyId: string): boolean }> {
-  const agencies: Row[] = await tx.query('SELECT agency_id, name FROM known_agency WHERE agency_id = ANY($1)', [agencyIds]);
-  const signatures: Row[] = await tx.query('SELECT agency_id, agreement_version FROM agency_signature WHERE agency_id = ANY($1) AND signed', [agencyIds]);
-  return directoryOf(agencies, signatures);
-}
-
 function directoryOf(agencies: readonly Row[], signatures: readonly Row[]): DirectoryView & { known(agencyId: string): boolean } {
   const names = new Map(agencies.map((a) => [a.agency_id as string, a.name as string]));
   return {

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ALL_TOPICS } from '@umbrella/contracts';
-import { Database, HealthRegistry, sleep, withTimeout } from '@umbrella/platform';
+import { currentUnitOfWork, Database, HealthRegistry, sleep, withTimeout } from '@umbrella/platform';
 import { Kafka, logLevel } from 'kafkajs';
 import { InboxConsumer, InboxConsumerOptions } from './inbox-consumer';
 import { createKafka } from './kafka';
@@ -54,9 +54,14 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
     return this.consumers.map((c) => ({ name: c.name, counts: { ...c.counts } }));
   }
 
-  /** Call after committing a transaction that wrote to the outbox: the relay publishes at once. */
+  /**
+   * Call after a transaction that wrote to the outbox: the relay publishes at once. Inside a
+   * command, the nudge waits for the command's own COMMIT (before it, the relay would find nothing).
+   */
   afterCommit(): void {
-    this.relay?.nudge();
+    const unit = currentUnitOfWork();
+    if (unit) unit.afterCommit(() => this.relay?.nudge());
+    else this.relay?.nudge();
   }
 
   onApplicationBootstrap(): void {

@@ -20,6 +20,9 @@ export function serviceInfrastructure(config: ServiceConfig, infra: ServiceInfra
       auth: config,
       database: {
         url: config.DATABASE_URL,
+        poolSize: config.DATABASE_POOL_SIZE,
+        poolWaitMs: config.DATABASE_POOL_WAIT_MS,
+        lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS,
         entities: infra.entities ?? [],
         migrations: [MessagingTables1732400000000, ...(infra.migrations as [])],
       },

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, NextFunction, Request, Response } from 'express';
 import { ConfigError } from './config';
+import { AuditTrail } from './audit/audit';
 import { ErrorFilter, validationPipe } from './http';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -27,7 +28,7 @@ export function configureHttp(app: INestApplication, service: ServiceDescription
   app.use(json({ limit: '256kb' }));
   app.use(bodyErrors);
   app.useGlobalPipes(validationPipe());
-  app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalFilters(new ErrorFilter(auditTrailOf(app)));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
@@ -78,5 +79,14 @@ function bodyErrors(error: { type?: string; status?: number } | undefined, _req:
     res.status(error.status).json({ statusCode: error.status, code: 'BAD_REQUEST', message: 'The request body could not be read.' });
   } else {
     next(error);
+  }
+}
+
+/** The services audit refusals; an app without a database (none today) answers errors unaudited. */
+function auditTrailOf(app: INestApplication): AuditTrail | undefined {
+  try {
+    return app.get(AuditTrail, { strict: false });
+  } catch {
+    return undefined;
   }
 }

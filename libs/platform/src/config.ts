@@ -81,6 +81,30 @@ export class ServiceConfig extends AuthConfig {
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'LOG_LEVEL must be one of error, warn, log, debug, verbose' })
   LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
+  /** Connections this instance keeps to PostgreSQL; instances × pool size must stay under the server's max_connections. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'DATABASE_POOL_SIZE must be an integer between 2 and 200' })
+  @Min(2, { message: 'DATABASE_POOL_SIZE must be an integer between 2 and 200' })
+  @Max(200, { message: 'DATABASE_POOL_SIZE must be an integer between 2 and 200' })
+  DATABASE_POOL_SIZE?: number;
+
+  /** How long a request waits for a free connection before it is answered 503 DATABASE_BUSY. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'DATABASE_POOL_WAIT_MS must be an integer between 100 and 60000' })
+  @Min(100, { message: 'DATABASE_POOL_WAIT_MS must be an integer between 100 and 60000' })
+  @Max(60000, { message: 'DATABASE_POOL_WAIT_MS must be an integer between 100 and 60000' })
+  DATABASE_POOL_WAIT_MS?: number;
+
+  /** How long a transaction waits for a lock (a client's turn, a row) before it is answered 503 DATABASE_BUSY. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'DATABASE_LOCK_TIMEOUT_MS must be an integer between 100 and 60000' })
+  @Min(100, { message: 'DATABASE_LOCK_TIMEOUT_MS must be an integer between 100 and 60000' })
+  @Max(60000, { message: 'DATABASE_LOCK_TIMEOUT_MS must be an integer between 100 and 60000' })
+  DATABASE_LOCK_TIMEOUT_MS?: number;
+
   /** Distinguishes instances of one service in logs and Kafka client ids. */
   @IsOptional()
   @IsString()

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import pg from 'pg';
+import { DataSource, EntityManager, EntitySchema, MixedList } from 'typeorm';
+import { currentUnitOfWork } from './unit-of-work';
 
 export interface DatabaseOptions {
   readonly url: string;
@@ -7,9 +9,33 @@ export interface DatabaseOptions {
   readonly entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   readonly migrations: MixedList<Function | string>;
+  /** Connections in the pool (DATABASE_POOL_SIZE, default 10). */
   readonly poolSize?: number;
+  /** How long a request waits for a free connection before it is answered 503 DATABASE_BUSY (DATABASE_POOL_WAIT_MS, default 5000). */
+  readonly poolWaitMs?: number;
+  /** How long a transaction waits for a row or advisory lock before giving up (DATABASE_LOCK_TIMEOUT_MS, default 5000). */
+  readonly lockTimeoutMs?: number;
   /** Wait between connection attempts while PostgreSQL is unreachable. */
   readonly retryDelayMs?: number;
+}
+
+export const DATABASE_DEFAULTS = { poolSize: 10, poolWaitMs: 5000, lockTimeoutMs: 5000 } as const;
+
+/**
+ * pg with a pool that gives every client an 'error' listener the moment it connects, for its whole
+ * life. pg-pool only listens while a client is idle and TypeORM only while a query runner holds it;
+ * a FATAL (e.g. 57P01 from pg_terminate_backend) arriving while neither listens would be an
+ * unhandled 'error' event, which ends the process. The listener only logs: the query or the
+ * transaction that used the client fails on its own, and the pool drops the broken client.
+ */
+export function supervisedDriver(onClientError: (error: Error) => void): typeof pg {
+  class SupervisedPool extends pg.Pool {
+    constructor(config?: pg.PoolConfig) {
+      super(config);
+      this.on('connect', (client) => client.on('error', onClientError));
+    }
+  }
+  return Object.assign(Object.create(pg) as typeof pg, { Pool: SupervisedPool });
 }
 
 /** Advisory-lock key under which migrations run, so several instances starting at once migrate once. */
@@ -28,17 +54,40 @@ export class Database {
   private stopped = false;
   private connected = false;
 
+  readonly lockTimeoutMs: number;
+
   constructor(private readonly options: DatabaseOptions) {
+    this.lockTimeoutMs = options.lockTimeoutMs ?? DATABASE_DEFAULTS.lockTimeoutMs;
     this.dataSource = new DataSource({
       type: 'postgres',
+      driver: supervisedDriver((error) => this.logger.warn(`a pooled PostgreSQL connection failed: ${error.message}`)),
       url: options.url,
       entities: options.entities,
       migrations: options.migrations,
       migrationsTableName: 'schema_migrations',
       synchronize: false,
       migrationsRun: false,
-      poolSize: options.poolSize ?? 10,
-      extra: { connectionTimeoutMillis: 5000, application_name: 'umbrella' },
+      poolSize: options.poolSize ?? DATABASE_DEFAULTS.poolSize,
+      poolErrorHandler: (error: Error) => this.logger.warn(`an idle PostgreSQL connection failed: ${error.message}`),
+      extra: { connectionTimeoutMillis: options.poolWaitMs ?? DATABASE_DEFAULTS.poolWaitMs, application_name: 'umbrella' },
+    });
+  }
+
+  /**
+   * Runs `work` in a transaction. Inside a command (an HTTP request with a unit of work) it joins
+   * the command's transaction as a savepoint, so the command's answer, audit row and idempotency
+   * record commit with it; elsewhere (consumers, timers) it is a transaction of its own. Lock waits
+   * are bounded by DATABASE_LOCK_TIMEOUT_MS either way.
+   */
+  async transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    const unit = currentUnitOfWork();
+    if (unit) {
+      const manager = await unit.manager();
+      return manager.transaction(work);
+    }
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.lockTimeoutMs))}`);
+      return work(tx);
     });
   }
 

@@ -9,7 +9,9 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { formatValidationErrors } from '@umbrella/contracts';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import type { AuditLocals } from './audit/audit';
+import { classifyDatabaseError } from './database-errors';
 
 /**
  * The body of every error response: a stable `code` shared by the API, the logs and the docs,
@@ -28,6 +30,19 @@ export class CodedHttpException extends HttpException {
     super({ statusCode: status, code, message, ...(errors ? { errors } : {}), ...extra } satisfies ErrorBody, status);
   }
 }
+
+/**
+ * A refusal whose decision is on record (the agreement engine stores every decision, refused ones
+ * included): the command commits that record with the refusal's audit row, then answers the error.
+ */
+export class RecordedRefusal extends CodedHttpException {}
+
+/** Writes the audit row of a request that is answered with an error (see AuditTrail). */
+export interface RefusalRecorder {
+  writeOutsideCommand(request: Request, response: Response, status: number, code: string): Promise<void>;
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function validationPipe(): ValidationPipe {
   return new ValidationPipe({
@@ -58,24 +73,34 @@ const DEFAULT_CODES: Record<number, string> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
-/** Infrastructure errors mean "try again later", not "we have a bug". */
-function isUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; message?: string; name?: string };
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(e?.code ?? '') ||
-    /not initialized|not yet established|Driver not Connected|Connection terminated|timeout exceeded when trying to connect/i.test(e?.message ?? '')
-  );
-}
-
+/**
+ * Every error answer goes out here. A state-changing request that did not commit is audited before
+ * its answer is sent; if that row cannot be written, the request fails (503) rather than go
+ * unrecorded. Database trouble answers 503 with a code saying which kind, and Retry-After.
+ */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  constructor(private readonly recorder?: RefusalRecorder) {}
+
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const res = host.switchToHttp().getResponse<Response>();
-    const body = this.toBody(exception);
-    res.locals.errorCode = body.code;
+    const req = host.switchToHttp().getRequest<Request>();
+    let body = this.toBody(exception);
+    const locals = res.locals as AuditLocals;
+    locals.errorCode = body.code;
     if (body.statusCode >= 500) this.logger.error(`${body.code}: ${(exception as Error)?.stack ?? exception}`);
+    if (this.recorder && STATE_CHANGING.has(req.method) && !locals.audited) {
+      try {
+        await this.recorder.writeOutsideCommand(req, res, body.statusCode, body.code);
+      } catch (error) {
+        this.logger.error(`audit row not written for ${req.method} ${req.path} (${body.statusCode} ${body.code}): ${(error as Error).message}`);
+        if (body.statusCode < 500) body = unavailableBody(classifyDatabaseError(error) ?? 'unavailable');
+      }
+    }
+    if (res.headersSent) return;
+    if (body.statusCode === 503) res.setHeader('Retry-After', body.code === 'DATABASE_BUSY' ? '1' : '2');
     res.status(body.statusCode).json(body);
   }
 
@@ -97,9 +122,14 @@ export class ErrorFilter implements ExceptionFilter {
         message: type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : (exception as Error).message,
       };
     }
-    if (isUnavailable(exception)) {
-      return { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'A backing service is unavailable; try again shortly.' };
-    }
+    const failure = classifyDatabaseError(exception);
+    if (failure) return unavailableBody(failure);
     return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'An unexpected error occurred.' };
   }
+}
+
+function unavailableBody(failure: 'unavailable' | 'busy'): ErrorBody {
+  return failure === 'busy'
+    ? { statusCode: 503, code: 'DATABASE_BUSY', message: 'The service is busy with other requests for the same records; retry shortly.' }
+    : { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'A backing service is unavailable; try again shortly.' };
 }

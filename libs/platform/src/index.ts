@@ -9,3 +9,8 @@ export * from './auth/token-verifier';
 export * from './auth/auth.guard';
 export * from './audit/audit';
 export * from './audit/audit-log.migration';
+export * from './database-errors';
+export * from './keyed-lock';
+export * from './unit-of-work';
+export * from './audit/command.interceptor';
+export * from './audit/request-outcome.migration';

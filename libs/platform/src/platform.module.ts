@@ -1,19 +1,9 @@
-import {
-  CanActivate,
-  DynamicModule,
-  ExecutionContext,
-  Global,
-  HttpStatus,
-  Injectable,
-  MiddlewareConsumer,
-  Module,
-  NestModule,
-  OnApplicationShutdown,
-  OnModuleInit,
-} from '@nestjs/common';
+import { CanActivate, DynamicModule, ExecutionContext, Global, HttpStatus, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditLog1732400000050 } from './audit/audit-log.migration';
-import { AuditInterceptor, AuditMiddleware } from './audit/audit';
+import { AuditTrail } from './audit/audit';
+import { CommandInterceptor } from './audit/command.interceptor';
+import { RequestOutcome1732400001000 } from './audit/request-outcome.migration';
 import { AuditHttpController } from './audit/audit.http.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
@@ -24,8 +14,13 @@ import { CodedHttpException } from './http';
 
 const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');
 
+/** Idempotency keys are kept for 24 hours; older ones are removed now and then. */
+const IDEMPOTENCY_SWEEP_MS = 10 * 60 * 1000;
+
 @Injectable()
 class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private sweeper: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly database: Database,
     private readonly health: HealthRegistry,
@@ -34,9 +29,21 @@ class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     this.health.register({ name: 'database', check: () => this.database.ping() });
     this.database.start();
+    this.sweeper = setInterval(() => void this.sweepIdempotencyKeys(), IDEMPOTENCY_SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  private async sweepIdempotencyKeys(): Promise<void> {
+    if (!this.database.isConnected) return;
+    try {
+      await this.database.dataSource.query(`DELETE FROM idempotency_key WHERE created_at < now() - interval '24 hours'`);
+    } catch (error) {
+      new Logger('Database').warn(`expired idempotency keys not removed this time: ${(error as Error).message}`);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
     await this.database.close();
   }
 }
@@ -63,9 +70,9 @@ export interface PlatformOptions {
  */
 @Global()
 @Module({})
-export class PlatformModule implements NestModule {
+export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
-    const database: DatabaseOptions = { ...options.database, migrations: [AuditLog1732400000050, ...(options.database.migrations as [])] };
+    const database: DatabaseOptions = { ...options.database, migrations: [AuditLog1732400000050, RequestOutcome1732400001000, ...(options.database.migrations as [])] };
     return {
       module: PlatformModule,
       controllers: [HealthController, AuditHttpController],
@@ -75,15 +82,12 @@ export class PlatformModule implements NestModule {
         { provide: TokenVerifier, useFactory: () => TokenVerifier.create(options.auth) },
         HealthRegistry,
         DatabaseLifecycle,
+        AuditTrail,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: DatabaseReadyGuard },
-        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: CommandInterceptor },
       ],
-      exports: [Database, HealthRegistry, TokenVerifier],
+      exports: [Database, HealthRegistry, TokenVerifier, AuditTrail],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AuditMiddleware).forRoutes('*');
   }
 }

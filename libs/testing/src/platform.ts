@@ -55,6 +55,23 @@ export interface HttpResult {
   readonly body: any;
 }
 
+/**
+ * A command sent as a well-behaved client sends it: with an Idempotency-Key, retried with the same
+ * key after a dropped connection or a 503 (waiting as Retry-After says), a few times at most.
+ */
+export async function command(method: string, url: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}, attempts = 6): Promise<HttpResult> {
+  const key = randomBytes(16).toString('hex');
+  for (let attempt = 1; ; attempt += 1) {
+    const result = await http(method, url, { ...options, headers: { 'idempotency-key': key, ...options.headers } }).catch((error: Error) => {
+      if (attempt >= attempts) throw error;
+      return null;
+    });
+    if (result && (result.status !== 503 || attempt >= attempts)) return result;
+    // the services ask for 1-2 s (Retry-After); a little jitter keeps retries from arriving together
+    await new Promise((resolve) => setTimeout(resolve, 1000 + Math.floor(Math.random() * 500)));
+  }
+}
+
 /** A JSON call with an optional bearer token; `raw` sends a body verbatim. */
 export async function http(method: string, url: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> {
   const res = await fetch(url, {

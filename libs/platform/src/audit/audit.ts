@@ -1,81 +1,80 @@
-import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Response } from 'express';
-import { Observable, tap } from 'rxjs';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuthenticatedRequest } from '../auth/auth.guard';
 import { Database } from '../database';
 
-const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+export const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Locals the audit trail reads once the response is sent. */
+/** Locals the command pipeline and the error filter share for one request. */
 export interface AuditLocals {
   auditAction?: string;
   auditRecord?: string;
   errorCode?: string;
+  /** Set once the request's audit row is written (or committed with the command). */
+  audited?: boolean;
 }
 
-/** Names the action (controller.handler) and the record (the result's id, else the path's). */
-@Injectable()
-export class AuditInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const http = context.switchToHttp();
-    const request = http.getRequest<AuthenticatedRequest>();
-    const locals = http.getResponse<Response>().locals as AuditLocals;
-    locals.auditAction = `${context.getClass().name.replace(/HttpController$/, '')}.${context.getHandler().name}`;
-    const fromPath = request.params?.id ?? request.params?.clientId ?? request.params?.agencyId;
-    if (fromPath) locals.auditRecord = String(fromPath);
-    return next.handle().pipe(
-      tap((result) => {
-        const id = (result as { id?: unknown } | null)?.id;
-        if (typeof id === 'string') locals.auditRecord = id;
-      }),
-    );
-  }
+export type AuditOutcome = 'allowed' | 'refused' | 'failed';
+
+export function outcomeOf(status: number): AuditOutcome {
+  return status < 400 ? 'allowed' : status >= 500 ? 'failed' : 'refused';
 }
 
 /**
- * Appends one audit row per state-changing request, allowed or refused, once the response is
- * known: who (user, agency, roles), what, on which record, when, and the outcome with its code.
+ * The audit trail: one append-only row per state-changing request, allowed or refused — who
+ * (user, agency, roles), what, on which record, when, and the outcome with its code.
  */
 @Injectable()
-export class AuditMiddleware implements NestMiddleware {
-  private readonly logger = new Logger('Audit');
-
+export class AuditTrail {
   constructor(private readonly database: Database) {}
 
-  use(request: AuthenticatedRequest, response: Response, next: NextFunction): void {
-    if (STATE_CHANGING.has(request.method)) {
-      const at = new Date();
-      response.on('finish', () => void this.record(request, response, at));
-    }
-    next();
+  /** Appends the row with `executor` (the command's transaction, or the pool for a refusal). */
+  async write(
+    executor: EntityManager | DataSource,
+    request: Request,
+    response: Response,
+    entry: { status: number; code?: string | null; requestId?: string | null; at?: Date },
+  ): Promise<void> {
+    const locals = response.locals as AuditLocals;
+    const principal = (request as AuthenticatedRequest).principal;
+    const correlation = request.headers['x-correlation-id'];
+    await executor.query(
+      `INSERT INTO audit_log (at, user_id, agency_id, roles, method, action, record_id, outcome, status, reason, correlation_id, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [
+        entry.at ?? new Date(),
+        principal?.userId ?? null,
+        principal?.agencyId ?? null,
+        principal?.roles ?? [],
+        request.method.slice(0, 10),
+        printable(locals.auditAction ?? `${request.method} ${request.path}`).slice(0, 200),
+        locals.auditRecord ? printable(locals.auditRecord).slice(0, 200) : null,
+        outcomeOf(entry.status),
+        entry.status,
+        entry.code ?? null,
+        typeof correlation === 'string' ? printable(correlation).slice(0, 100) : null,
+        entry.requestId ?? null,
+      ],
+    );
+    locals.audited = true;
   }
 
-  private async record(request: AuthenticatedRequest, response: Response, at: Date): Promise<void> {
-    const locals = response.locals as AuditLocals;
-    const status = response.statusCode;
-    const outcome = status < 400 ? 'allowed' : status >= 500 ? 'failed' : 'refused';
-    const principal = request.principal;
-    const correlation = request.headers['x-correlation-id'];
-    try {
-      await this.database.dataSource.query(
-        `INSERT INTO audit_log (at, user_id, agency_id, roles, method, action, record_id, outcome, status, reason, correlation_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [
-          at,
-          principal?.userId ?? null,
-          principal?.agencyId ?? null,
-          principal?.roles ?? [],
-          request.method,
-          locals.auditAction ?? `${request.method} ${request.path}`.slice(0, 200),
-          locals.auditRecord?.slice(0, 200) ?? null,
-          outcome,
-          status,
-          locals.errorCode ?? null,
-          typeof correlation === 'string' ? correlation.slice(0, 100) : null,
-        ],
-      );
-    } catch (error) {
-      this.logger.error(`audit row not written for ${request.method} ${request.path} (${status}): ${(error as Error).message}`);
-    }
+  /**
+   * Records a request the service refused or failed before any command committed, before the
+   * answer goes out. Throws when the row cannot be written: the caller must not answer as if the
+   * refusal were on record.
+   */
+  async writeOutsideCommand(request: Request, response: Response, status: number, code: string): Promise<void> {
+    await this.write(this.database.dataSource, request, response, { status, code });
   }
 }
+
+/** Text PostgreSQL can store: no NUL, no lone surrogates (a request's path may carry either). */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL's text refuses
+  return text.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/** Logs what could not be audited (never personal data: the action, the path and the status). */
+export const auditLogger = new Logger('Audit');

@@ -45,7 +45,7 @@ export class AgreementStore implements OnApplicationBootstrap {
   async seed(): Promise<void> {
     const parsed = parseAgreement(shippedAgreementText());
     if (!parsed.ok) throw new Error(`the shipped agreement is invalid: ${parsed.problems.join('; ')}`);
-    const published = await this.database.dataSource.transaction(async (tx) => {
+    const published = await this.database.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
       const [{ n }] = await tx.query('SELECT count(*)::int AS n FROM agreement');
       if (n > 0) return false;
@@ -74,7 +74,7 @@ export class AgreementStore implements OnApplicationBootstrap {
     if (!parsed.ok) {
       throw new CodedHttpException(HttpStatus.BAD_REQUEST, 'AGREEMENT.INVALID', 'The agreement document is invalid; see errors for every problem.', parsed.problems);
     }
-    const view = await this.database.dataSource.transaction(async (tx) => {
+    const view = await this.database.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
       const existing: unknown[] = await tx.query('SELECT 1 FROM agreement WHERE version = $1', [parsed.agreement.version]);
       if (existing.length > 0) {

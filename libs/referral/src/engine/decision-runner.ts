@@ -2,7 +2,7 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { Agreement, ClientState, Decision, DirectoryView, EngineEvent, ReferralAction } from '@umbrella/agreement';
 import { Actor, DomainOfSupport, EventEnvelope } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
-import { CodedHttpException, Database } from '@umbrella/platform';
+import { currentUnitOfWork, Database, KeyedLock, RecordedRefusal } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AgreementStore } from '../agreement/agreement.store';
@@ -64,15 +64,43 @@ const CONSTRAINT_RULES: Record<string, [RaceLost['code'], string]> = {
 export class DecisionRunner {
   private readonly logger = new Logger('Agreement');
 
+  /**
+   * Requests racing on one client wait for their turn here, holding no connection, rather than each
+   * holding a pooled connection while it waits for the client's advisory lock (which still decides
+   * between instances). Bounded: past 50 waiting, or the lock timeout, a request is answered 503.
+   */
+  private readonly clientTurns: KeyedLock;
+  /** Turns a command already holds: a second decision on the same client in one command needs no second turn. */
+  private readonly turnsHeld = new WeakMap<object, Set<string>>();
+
   constructor(
     private readonly database: Database,
     private readonly messaging: Messaging,
     private readonly agreements: AgreementStore,
-  ) {}
+  ) {
+    this.clientTurns = new KeyedLock({ maxWaiting: 50, maxWaitMs: database.lockTimeoutMs });
+  }
 
+  /** Runs a decision; `tx` joins a transaction the caller owns (a consumer applying an event). */
   async run(ctx: DecisionContext, decide: Decide, tx?: EntityManager): Promise<Decision> {
+    return (await this.execute(ctx, decide, tx, null)).decision;
+  }
+
+  /**
+   * Runs a command's decision and builds its answer in the same transaction, from what that
+   * transaction wrote. A refusal is thrown as a RecordedRefusal: the decision stays on record.
+   */
+  async command<A>(ctx: DecisionContext, decide: Decide, answer: (tx: EntityManager) => Promise<A>): Promise<A> {
+    const { decision, answered } = await this.execute(ctx, decide, undefined, answer);
+    const refusal = refusalToHttp(decision);
+    if (refusal) throw refusal;
+    return answered as A;
+  }
+
+  private async execute<A>(ctx: DecisionContext, decide: Decide, tx: EntityManager | undefined, answer: ((tx: EntityManager) => Promise<A>) | null): Promise<{ decision: Decision; answered: A | null }> {
     const agreement = await this.agreements.active();
     const now = new Date();
+    let answered: A | null = null;
     const body = async (t: EntityManager) => {
       await t.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`client:${ctx.clientId}`]);
       // read after the lock is held: the previous holder's writes are committed
@@ -82,20 +110,34 @@ export class DecisionRunner {
       const applied = decision.outcome === 'allowed' ? await this.apply(t, ctx, decision.events, agreement.version, now) : [];
       // the decision's event and the state's events go to the outbox in one statement
       await appendToOutbox(t, [recorded, ...applied]);
+      if (decision.outcome === 'allowed' && answer) answered = await answer(t);
       return decision;
     };
-    if (tx) return body(tx);
+    if (tx) return { decision: await body(tx), answered };
+    // inside a command the client's advisory lock is held until the command commits: so is its turn
+    const unit = currentUnitOfWork();
+    const turns = unit ? (this.turnsHeld.get(unit) ?? new Set<string>()) : null;
+    const release = turns?.has(ctx.clientId) ? () => undefined : await this.clientTurns.acquire(ctx.clientId);
+    if (unit && turns) {
+      turns.add(ctx.clientId);
+      this.turnsHeld.set(unit, turns);
+      unit.whenEnded(release);
+    }
     try {
-      const decision = await this.database.dataSource.transaction(body);
-      this.messaging.afterCommit();
-      return decision;
-    } catch (error) {
-      const race = asRaceLost(error);
-      if (!race) throw error;
-      const refused: Decision = { outcome: 'refused', code: race.code, message: race.message, agreementVersion: agreement.version };
-      await this.database.dataSource.transaction(async (t) => appendToOutbox(t, [await this.record(t, ctx, refused, new Date())]));
-      this.messaging.afterCommit();
-      return refused;
+      try {
+        const decision = await this.database.transaction(body);
+        this.messaging.afterCommit();
+        return { decision, answered };
+      } catch (error) {
+        const race = asRaceLost(error);
+        if (!race) throw error;
+        const refused: Decision = { outcome: 'refused', code: race.code, message: race.message, agreementVersion: agreement.version };
+        await this.database.transaction(async (t) => appendToOutbox(t, [await this.record(t, ctx, refused, new Date())]));
+        this.messaging.afterCommit();
+        return { decision: refused, answered: null };
+      }
+    } finally {
+      if (!unit) release();
     }
   }
 
@@ -282,7 +324,7 @@ function asRaceLost(error: unknown): RaceLost | null {
 }
 
 /** How a refused decision answers over HTTP: 409 for the agreement's rules and the lifecycle, with the rule's code. */
-export function refusalToHttp(decision: Decision): CodedHttpException | null {
+export function refusalToHttp(decision: Decision): RecordedRefusal | null {
   if (decision.outcome === 'allowed') return null;
   const status =
     decision.code === 'REFERRAL.NOT_ADDRESSED_TO_AGENCY'
@@ -290,5 +332,5 @@ export function refusalToHttp(decision: Decision): CodedHttpException | null {
       : decision.code === 'REFERRAL.SERVICE_MISMATCH' || decision.code === 'REFERRAL.SAME_AGENCY'
         ? HttpStatus.UNPROCESSABLE_ENTITY
         : HttpStatus.CONFLICT;
-  return new CodedHttpException(status, decision.code, decision.message, undefined, { agreementVersion: decision.agreementVersion });
+  return new RecordedRefusal(status, decision.code, decision.message, undefined, { agreementVersion: decision.agreementVersion });
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { TOPICS } from '@umbrella/contracts';
 import {
+  command,
   consentTo,
   enrolAgencies,
   http,
@@ -72,7 +73,8 @@ describe('the umbrella agreement', () => {
     await waitFor(async () => (await http('GET', `${urls[0]}/clients/${clientId}/case`, { token: tokens[E] })).status === 200, { what: 'consent in the referral read model', timeoutMs: 30000 });
   }
 
-  const post = (i: number, path: string, agency: string, body: unknown = {}) => http('POST', `${urls[i % urls.length]}${path}`, { token: tokens[agency], body });
+  // hundreds of commands at once: a busy instance answers 503 with Retry-After, and the client retries with its key
+  const post = (i: number, path: string, agency: string, body: unknown = {}) => command('POST', `${urls[i % urls.length]}${path}`, { token: tokens[agency], body });
 
   describe('the lifecycle', () => {
     let clientId: string;

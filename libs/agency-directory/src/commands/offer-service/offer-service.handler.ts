@@ -24,7 +24,7 @@ export class OfferServiceHandler {
   /** `id` keeps the service id of an imported HSDS directory; new services get a fresh one. */
   async offer(agencyId: string, dto: ServiceRequestDto, actor: Actor, id: string = randomUUID()): Promise<ServiceRecord> {
     assertCrossFields(dto);
-    const service = await this.database.dataSource.transaction(async (tx) => {
+    const service = await this.database.transaction(async (tx) => {
       const agency: unknown[] = await tx.query('SELECT 1 FROM agency WHERE id = $1', [agencyId]);
       if (agency.length === 0) throw new CodedHttpException(HttpStatus.NOT_FOUND, 'AGENCY.NOT_FOUND', 'No such agency.');
       await writeService(tx, id, agencyId, dto, true);
@@ -46,7 +46,7 @@ export class OfferServiceHandler {
 
   async update(serviceId: string, dto: ServiceRequestDto, actor: Actor, assertMayManage: (agencyId: string) => void): Promise<ServiceRecord> {
     assertCrossFields(dto);
-    const service = await this.database.dataSource.transaction(async (tx) => {
+    const service = await this.database.transaction(async (tx) => {
       const rows: { agency_id: string; status: string }[] = await tx.query('SELECT agency_id, status FROM service WHERE id = $1 FOR UPDATE', [serviceId]);
       if (rows.length === 0) throw new CodedHttpException(HttpStatus.NOT_FOUND, 'SERVICE.NOT_FOUND', 'No such service.');
       assertMayManage(rows[0].agency_id);

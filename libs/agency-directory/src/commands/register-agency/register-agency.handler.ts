@@ -15,7 +15,7 @@ export class RegisterAgencyHandler {
   /** Registers the agency and publishes `AgencyRegistered` in one transaction. */
   /** `hsdsId` keeps the organization id of an imported HSDS directory; new agencies get a fresh one. */
   async execute(command: RegisterAgencyRequestDto, actor: Actor, hsdsId?: string): Promise<Agency> {
-    const agency = await this.database.dataSource.transaction(async (tx) => {
+    const agency = await this.database.transaction(async (tx) => {
       const inserted: { id: string }[] = await tx.query(
         `INSERT INTO agency (id, name, description, stakeholder_type, region, email, website, legal_status, hsds_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::uuid, gen_random_uuid()))

@@ -41,7 +41,7 @@ export class SignaturesHandler {
 
   /** Signing again is a no-op; lifting a suspension by signing again is a coordinator's call. */
   async sign(agencyId: string, version: string, principal: Principal, actor: Actor): Promise<SignatureView> {
-    const view = await this.database.dataSource.transaction(async (tx) => {
+    const view = await this.database.transaction(async (tx) => {
       const agency: unknown[] = await tx.query('SELECT 1 FROM agency WHERE id = $1 FOR UPDATE', [agencyId]);
       if (agency.length === 0) throw new CodedHttpException(HttpStatus.NOT_FOUND, 'AGENCY.NOT_FOUND', 'No such agency.');
       const existing: Record<string, unknown>[] = await tx.query('SELECT * FROM agreement_signature WHERE agency_id = $1 AND agreement_version = $2', [agencyId, version]);
@@ -72,7 +72,7 @@ export class SignaturesHandler {
   }
 
   async suspend(agencyId: string, version: string, reason: string, actor: Actor): Promise<SignatureView> {
-    const view = await this.database.dataSource.transaction(async (tx) => {
+    const view = await this.database.transaction(async (tx) => {
       // TypeORM answers UPDATE … RETURNING with [rows, affected]
       const [rows]: [Record<string, unknown>[], number] = await tx.query(
         `UPDATE agreement_signature SET status = 'suspended', suspended_at = now(), suspension_reason = $3

@@ -13,7 +13,7 @@ export class UpdateAgencyHandler {
   ) {}
 
   async execute(agencyId: string, dto: AgencyProfileDto, actor: Actor): Promise<Agency> {
-    const agency = await this.database.dataSource.transaction(async (tx) => {
+    const agency = await this.database.transaction(async (tx) => {
       // TypeORM answers UPDATE … RETURNING with [rows, affected]
       const [updated]: [unknown[], number] = await tx.query(
         `UPDATE agency SET name = $2, description = $3, stakeholder_type = $4, region = $5, email = $6, website = $7, legal_status = $8, updated_at = now()

@@ -16,7 +16,7 @@ export class ServiceLifecycleHandler {
   ) {}
 
   async updateCapacity(serviceId: string, dto: CapacityDto, actor: Actor, assertMayManage: (agencyId: string) => void): Promise<ServiceCapacityChangedV1> {
-    const event = await this.database.dataSource.transaction(async (tx) => {
+    const event = await this.database.transaction(async (tx) => {
       const rows: { agency_id: string; status: string; maximum: number | null; waitlist_allowed: boolean }[] = await tx.query(
         `SELECT s.agency_id, s.status, c.maximum, c.waitlist_allowed FROM service s LEFT JOIN service_capacity c ON c.service_id = s.id
           WHERE s.id = $1 FOR UPDATE OF s`,
@@ -57,7 +57,7 @@ export class ServiceLifecycleHandler {
 
   /** Withdrawn services stay on record (status defunct) so past referrals still name them. */
   async withdraw(serviceId: string, actor: Actor, assertMayManage: (agencyId: string) => void): Promise<void> {
-    await this.database.dataSource.transaction(async (tx) => {
+    await this.database.transaction(async (tx) => {
       const rows: { agency_id: string; status: string }[] = await tx.query('SELECT agency_id, status FROM service WHERE id = $1 FOR UPDATE', [serviceId]);
       if (rows.length === 0) throw new CodedHttpException(HttpStatus.NOT_FOUND, 'SERVICE.NOT_FOUND', 'No such service.');
       assertMayManage(rows[0].agency_id);

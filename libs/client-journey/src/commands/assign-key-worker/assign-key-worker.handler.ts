@@ -30,7 +30,7 @@ export class AssignKeyWorkerHandler {
    * Assigning the current key worker again changes nothing.
    */
   async execute(command: AssignKeyWorkerCommand): Promise<{ client: ClientRecord; changed: boolean }> {
-    const result = await this.database.dataSource.transaction(async (tx) => {
+    const result = await this.database.transaction(async (tx) => {
       const client = await loadClientForCommand(tx, command.principal, command.clientId);
       ClientAccess.manageAsLead(command.principal, client);
       const leadAgencyId = command.request.leadAgencyId ?? client.leadAgencyId;

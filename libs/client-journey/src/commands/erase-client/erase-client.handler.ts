@@ -31,7 +31,7 @@ export class EraseClientHandler {
    * derived attributes and every event stay, so reports still count the client. Idempotent.
    */
   async execute(command: EraseClientCommand): Promise<{ client: ClientRecord; changed: boolean }> {
-    const result = await this.database.dataSource.transaction(async (tx) => {
+    const result = await this.database.transaction(async (tx) => {
       // Coordinators act for the partnership and may learn whether a client exists; caseworkers may not.
       if (!hasRole(command.principal, 'coordinator')) await ClientAccess.assertVisible(command.principal, command.clientId, tx);
       const client = await findClient(tx, command.clientId, { forUpdate: true });

@@ -32,7 +32,7 @@ export class GiveConsentHandler {
    */
   async execute(command: GiveConsentCommand): Promise<{ consent: ConsentRow; created: boolean }> {
     const { request } = command;
-    const result = await this.database.dataSource.transaction(async (tx) => {
+    const result = await this.database.transaction(async (tx) => {
       await loadClientForCommand(tx, command.principal, command.clientId);
       if (request.agencyId) {
         const known: unknown[] = await tx.query('SELECT 1 FROM known_agency WHERE agency_id = $1', [request.agencyId]);

@@ -46,7 +46,7 @@ export class RecordMilestoneHandler {
    */
   async execute(command: RecordMilestoneCommand): Promise<{ milestone: MilestoneRow; created: boolean }> {
     const { request } = command;
-    const result = await this.database.dataSource.transaction(async (tx) => {
+    const result = await this.database.transaction(async (tx) => {
       const client = await loadClientForCommand(tx, command.principal, command.clientId);
       const personal = await readPersonalData(tx, this.protector, client.clientId);
       if (!personal) throw ClientErrors.erased();

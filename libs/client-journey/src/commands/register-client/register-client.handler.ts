@@ -58,7 +58,7 @@ export class RegisterClientHandler {
 
     let client: ClientRecord;
     try {
-      client = await this.database.dataSource.transaction(async (tx) => {
+      client = await this.database.transaction(async (tx) => {
         await tx.query(
           `INSERT INTO client (client_id, age_band, under25, region, registered_by_agency_id, registered_at, lead_agency_id, key_worker_id, key_worker_assignment_id, key_worker_since)
            VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8, $6)`,

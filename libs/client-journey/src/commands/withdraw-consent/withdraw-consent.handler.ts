@@ -32,7 +32,7 @@ export class WithdrawConsentHandler {
    * Withdrawing an already withdrawn consent changes nothing.
    */
   async execute(command: WithdrawConsentCommand): Promise<{ consent: ConsentRow; changed: boolean }> {
-    const result = await this.database.dataSource.transaction(async (tx) => {
+    const result = await this.database.transaction(async (tx) => {
       await loadClientForCommand(tx, command.principal, command.clientId);
       const rows: ConsentRow[] = await tx.query('SELECT * FROM consent WHERE consent_id = $1 AND client_id = $2 FOR UPDATE', [command.consentId, command.clientId]);
       const consent = rows[0];

@@ -4,7 +4,8 @@ import { decideClaim, decideRelease } from '@umbrella/agreement';
 import { DOMAINS_OF_SUPPORT, DomainOfSupport, PSEUDONYMOUS_ID } from '@umbrella/contracts';
 import { AccessDenied, actorOf, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
 import { IsIn, Matches } from 'class-validator';
-import { DecisionRunner, refusalToHttp } from '../../engine/decision-runner';
+import { EntityManager } from 'typeorm';
+import { DecisionRunner } from '../../engine/decision-runner';
 
 export class ClientParam {
   @Matches(PSEUDONYMOUS_ID, { message: 'clientId must be a pseudonymous id' })
@@ -30,8 +31,8 @@ export class ClaimsHandler {
     private readonly runner: DecisionRunner,
   ) {}
 
-  async caseOf(clientId: string): Promise<CaseView> {
-    const db = this.database.dataSource;
+  /** `db` is a command's transaction when the case is the answer to what it just changed. */
+  async caseOf(clientId: string, db: EntityManager = this.database.dataSource.manager): Promise<CaseView> {
     const [lead] = await db.query('SELECT agency_id, since FROM client_lead WHERE client_id = $1', [clientId]);
     const claims = await db.query('SELECT agency_id, domain, exclusive, granted_at, referral_id FROM claim WHERE client_id = $1 AND released_at IS NULL ORDER BY granted_at', [clientId]);
     return {
@@ -63,21 +64,20 @@ export class ClaimsHandler {
 
   async claim(principal: Principal, clientId: string, domain: DomainOfSupport): Promise<CaseView> {
     const agencyId = principal.agencyId as string;
-    const decision = await this.runner.run({ clientId, command: 'claim', actor: actorOf(principal), agencyId, domain, agencyIds: [agencyId] }, (agreement, state, directory) =>
-      decideClaim(agreement, state, directory, agencyId, domain),
+    return this.runner.command(
+      { clientId, command: 'claim', actor: actorOf(principal), agencyId, domain, agencyIds: [agencyId] },
+      (agreement, state, directory) => decideClaim(agreement, state, directory, agencyId, domain),
+      (tx) => this.caseOf(clientId, tx),
     );
-    const refusal = refusalToHttp(decision);
-    if (refusal) throw refusal;
-    return this.caseOf(clientId);
   }
 
   async release(principal: Principal, clientId: string, domain: DomainOfSupport): Promise<void> {
     const agencyId = principal.agencyId as string;
-    const decision = await this.runner.run({ clientId, command: 'release-claim', actor: actorOf(principal), agencyId, domain, agencyIds: [agencyId] }, (agreement, state) =>
-      decideRelease(agreement, state, agencyId, domain),
+    await this.runner.command(
+      { clientId, command: 'release-claim', actor: actorOf(principal), agencyId, domain, agencyIds: [agencyId] },
+      (agreement, state) => decideRelease(agreement, state, agencyId, domain),
+      async () => undefined,
     );
-    const refusal = refusalToHttp(decision);
-    if (refusal) throw refusal;
   }
 }
 

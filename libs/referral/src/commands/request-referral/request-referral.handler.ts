@@ -1,9 +1,9 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { decideRequest } from '@umbrella/agreement';
 import { Actor } from '@umbrella/contracts';
-import { CodedHttpException, Database } from '@umbrella/platform';
+import { CodedHttpException } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
-import { DecisionRunner, refusalToHttp } from '../../engine/decision-runner';
+import { DecisionRunner } from '../../engine/decision-runner';
 import { loadService } from '../../engine/client-state';
 import { Referral } from '../../referral.entity';
 import { RequestReferralRequestDto } from './request-referral.request.dto';
@@ -15,15 +15,15 @@ export interface RequestReferralCommand extends RequestReferralRequestDto {
 
 @Injectable()
 export class RequestReferralHandler {
-  constructor(
-    private readonly database: Database,
-    private readonly runner: DecisionRunner,
-  ) {}
+  constructor(private readonly runner: DecisionRunner) {}
 
-  /** Asks the agreement engine; stores the referral and its events in one transaction when it allows. */
+  /**
+   * Asks the agreement engine; stores the referral and its events in one transaction when it
+   * allows, and answers with the referral as that transaction wrote it.
+   */
   async execute(command: RequestReferralCommand): Promise<Referral> {
     const referralId = randomUUID();
-    const decision = await this.runner.run(
+    return this.runner.command(
       {
         clientId: command.clientId,
         command: 'request-referral',
@@ -46,9 +46,7 @@ export class RequestReferralHandler {
         }
         return decideRequest(agreement, state, directory, { referralId, clientId: command.clientId, fromAgencyId: command.fromAgencyId, toAgencyId: command.toAgencyId, domain: command.domain, handsOverLead: command.handsOverLead ?? false, service }, now);
       },
+      (tx) => tx.getRepository(Referral).findOneByOrFail({ id: referralId }),
     );
-    const refusal = refusalToHttp(decision);
-    if (refusal) throw refusal;
-    return this.database.dataSource.getRepository(Referral).findOneByOrFail({ id: referralId });
   }
 }

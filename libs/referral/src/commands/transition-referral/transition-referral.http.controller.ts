@@ -6,7 +6,7 @@ import { actorOf, CodedHttpException, CurrentPrincipal, Database, Principal, Rol
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ReferralAccess } from '../../access/referral.access-policy';
 import { toFacts } from '../../engine/client-state';
-import { DecisionRunner, refusalToHttp } from '../../engine/decision-runner';
+import { DecisionRunner } from '../../engine/decision-runner';
 import { Referral } from '../../referral.entity';
 import { ReferralView, toView } from '../../referral.view';
 
@@ -52,7 +52,7 @@ export class TransitionReferralHandler {
     const current = await repo.findOneBy({ id });
     if (principal) ReferralAccess.view(principal, current);
     if (!current) throw new CodedHttpException(HttpStatus.NOT_FOUND, 'REFERRAL.NOT_FOUND', 'No such referral.');
-    const decision = await this.runner.run(
+    return this.runner.command(
       {
         clientId: current.clientId,
         command: action,
@@ -69,10 +69,8 @@ export class TransitionReferralHandler {
         const [row] = await tx.query('SELECT * FROM referral WHERE id = $1', [id]);
         return decideStep(agreement, state, directory, { referral: toFacts(row), action, byAgencyId: principal?.agencyId ?? null, reason: body.reason ?? null }, now);
       },
+      (tx) => tx.getRepository(Referral).findOneByOrFail({ id }),
     );
-    const refusal = refusalToHttp(decision);
-    if (refusal) throw refusal;
-    return repo.findOneByOrFail({ id });
   }
 }
 

@@ -1,0 +1,198 @@
+import { CallHandler, ExecutionContext, HttpException, HttpStatus, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
+import { defer, lastValueFrom, Observable } from 'rxjs';
+import { EntityManager } from 'typeorm';
+import { AuthenticatedRequest } from '../auth/auth.guard';
+import { Database } from '../database';
+import { classifyDatabaseError } from '../database-errors';
+import { CodedHttpException, RecordedRefusal } from '../http';
+import { findCommandOutcome, UnitOfWork } from '../unit-of-work';
+import { AuditLocals, AuditTrail, STATE_CHANGING } from './audit';
+
+/** The IETF httpapi draft's header; a key is any printable ASCII string up to 255 characters. */
+const IDEMPOTENCY_HEADER = 'idempotency-key';
+const IDEMPOTENCY_KEY = /^[\x21-\x7E]([\x20-\x7E]{0,253}[\x21-\x7E])?$/;
+
+interface StoredAnswer {
+  readonly fingerprint: string;
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** The commit was interrupted and the database could not be asked in time: the client retries with its key. */
+export class OutcomeUnknownError extends CodedHttpException {
+  constructor() {
+    super(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      'OUTCOME_UNKNOWN',
+      'The database connection was lost while the request was committing and it could not yet be told whether it did; retry with the same Idempotency-Key to get its answer.',
+    );
+  }
+}
+
+/**
+ * Every state-changing request is one command with one transaction (see UnitOfWork): the handler's
+ * writes, its answer, its audit row and its idempotency record commit together. A 2xx is sent only
+ * after COMMIT returned; if COMMIT was interrupted, the request's audit row says whether it
+ * committed. A request refused by the agreement keeps its recorded decision and commits it with
+ * the refusal's audit row; any other refusal rolls back and is audited by the error filter before
+ * it is answered. With an Idempotency-Key, a retry gets the first answer, never a conflict with
+ * its own earlier attempt.
+ */
+@Injectable()
+export class CommandInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Command');
+
+  constructor(
+    private readonly database: Database,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const http = context.switchToHttp();
+    const request = http.getRequest<AuthenticatedRequest>();
+    const response = http.getResponse<Response>();
+    const locals = response.locals as AuditLocals;
+    locals.auditAction = `${context.getClass().name.replace(/HttpController$/, '')}.${context.getHandler().name}`;
+    const fromPath = request.params?.id ?? request.params?.clientId ?? request.params?.agencyId;
+    if (typeof fromPath === 'string') locals.auditRecord = fromPath;
+    if (!STATE_CHANGING.has(request.method)) return next.handle();
+    return defer(() => this.command(request, response, next));
+  }
+
+  private async command(request: AuthenticatedRequest, response: Response, next: CallHandler): Promise<unknown> {
+    const key = idempotencyKeyOf(request);
+    const scope = request.principal?.userId ?? '';
+    const fingerprint = key ? fingerprintOf(request) : '';
+    if (key) {
+      const stored = await this.storedAnswer(scope, key);
+      if (stored) return this.replay(request, response, stored, fingerprint);
+    }
+    const unit = new UnitOfWork(this.database.dataSource, this.database.lockTimeoutMs);
+    try {
+      let result: unknown;
+      try {
+        result = await unit.run(() => lastValueFrom(next.handle(), { defaultValue: undefined }));
+      } catch (error) {
+        if (error instanceof RecordedRefusal) {
+          // the decision and its event are on record: commit them with the refusal's audit row
+          const body = error.getResponse();
+          const committed = await this.complete(unit, request, response, { key, scope, fingerprint, status: error.getStatus(), body, code: codeOf(body) });
+          if (committed !== 'ours') return committed;
+          throw error;
+        }
+        await unit.rollback();
+        if (key) {
+          // a concurrent attempt with the same key may have committed while this one ran
+          const stored = await this.storedAnswer(scope, key).catch(() => null);
+          if (stored) return this.replay(request, response, stored, fingerprint);
+        }
+        throw error;
+      }
+      const id = (result as { id?: unknown } | null)?.id;
+      if (typeof id === 'string') (response.locals as AuditLocals).auditRecord = id;
+      const committed = await this.complete(unit, request, response, { key, scope, fingerprint, status: response.statusCode, body: result ?? null, code: null });
+      return committed === 'ours' ? result : committed;
+    } finally {
+      await unit.end();
+    }
+  }
+
+  /**
+   * Writes the idempotency record and the audit row in the command's transaction and commits.
+   * Returns 'ours' once committed, or the replayed answer of a concurrent attempt with the same key
+   * that committed first (then this attempt is rolled back: its work was the same command).
+   */
+  private async complete(
+    unit: UnitOfWork,
+    request: Request,
+    response: Response,
+    answer: { key: string | null; scope: string; fingerprint: string; status: number; body: unknown; code: string | null },
+  ): Promise<'ours' | unknown> {
+    const tx = await unit.manager();
+    if (answer.key) {
+      const inserted = await this.remember(tx, answer.scope, answer.key, answer.fingerprint, answer.status, answer.body, unit.requestId);
+      if (!inserted) {
+        await unit.rollback();
+        const stored = await this.storedAnswer(answer.scope, answer.key);
+        if (stored) return this.replay(request, response, stored, answer.fingerprint);
+        throw new CodedHttpException(HttpStatus.CONFLICT, 'IDEMPOTENCY.IN_PROGRESS', 'Another request with this Idempotency-Key is in progress; retry shortly.');
+      }
+    }
+    await this.audit.write(tx, request, response, { status: answer.status, code: answer.code, requestId: unit.requestId });
+    try {
+      await unit.commit();
+    } catch (error) {
+      const outcome = classifyDatabaseError(error) ? await findCommandOutcome(this.database.dataSource, unit.requestId, unit.backendPid) : 'not-committed';
+      if (outcome === 'not-committed') {
+        (response.locals as AuditLocals).audited = false;
+        throw error;
+      }
+      if (outcome === 'unknown') throw new OutcomeUnknownError();
+      this.logger.warn(`COMMIT of ${request.method} ${request.path} was interrupted but had committed (request ${unit.requestId})`);
+      unit.committed();
+    }
+    return 'ours';
+  }
+
+  private async remember(tx: EntityManager, scope: string, key: string, fingerprint: string, status: number, body: unknown, requestId: string): Promise<boolean> {
+    // waits for a concurrent attempt with the same key to end; inserts nothing if that one committed
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO idempotency_key (scope, key, fingerprint, status, body, request_id) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (scope, key) DO NOTHING RETURNING 1`,
+      [scope, key, fingerprint, status, JSON.stringify(body ?? null), requestId],
+    );
+    return rows.length > 0;
+  }
+
+  private async storedAnswer(scope: string, key: string): Promise<StoredAnswer | null> {
+    const rows: { fingerprint: string; status: number; body: unknown }[] = await this.database.dataSource.query(
+      `SELECT fingerprint, status, body FROM idempotency_key WHERE scope = $1 AND key = $2 AND created_at > now() - interval '24 hours'`,
+      [scope, key],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Answers a retried command with its first answer; a different command under the same key is refused. */
+  private async replay(request: Request, response: Response, stored: StoredAnswer, fingerprint: string): Promise<unknown> {
+    if (stored.fingerprint !== fingerprint) {
+      throw new CodedHttpException(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'IDEMPOTENCY.KEY_REUSED',
+        'This Idempotency-Key was used for a different request; use a new key for a new request.',
+      );
+    }
+    response.setHeader('Idempotent-Replayed', 'true');
+    await this.audit.write(this.database.dataSource, request, response, { status: stored.status, code: 'IDEMPOTENT_REPLAY' });
+    if (stored.status >= 400) throw new HttpException(stored.body as Record<string, unknown>, stored.status);
+    response.status(stored.status);
+    return stored.body;
+  }
+}
+
+function idempotencyKeyOf(request: Request): string | null {
+  const value = request.headers[IDEMPOTENCY_HEADER];
+  if (value === undefined) return null;
+  // the draft's key is a structured-field string: quotes are optional here
+  const key = typeof value === 'string' ? value.replace(/^"(.*)"$/, '$1') : '';
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new CodedHttpException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request is invalid; see errors for each bad field.', [
+      'Idempotency-Key: must be 1-255 printable ASCII characters, sent once',
+    ]);
+  }
+  return key;
+}
+
+/** The same key must come with the same request: method, path and body. */
+function fingerprintOf(request: Request): string {
+  return createHash('sha256')
+    .update(`${request.method} ${request.originalUrl}\n${JSON.stringify(request.body ?? null)}`)
+    .digest('hex');
+}
+
+function codeOf(body: unknown): string | null {
+  const code = (body as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : null;
+}

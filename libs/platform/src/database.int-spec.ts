@@ -1,0 +1,134 @@
+import { recreateTestDatabase, waitFor } from '@umbrella/testing';
+import { Client, Pool, PoolClient } from 'pg';
+import { AuditLog1732400000050 } from './audit/audit-log.migration';
+import { RequestOutcome1732400001000 } from './audit/request-outcome.migration';
+import { Database } from './database';
+import { classifyDatabaseError } from './database-errors';
+import { findCommandOutcome, UnitOfWork } from './unit-of-work';
+
+/**
+ * The service's database connection against the real PostgreSQL, with connections terminated
+ * under it as an operator's pg_terminate_backend (or a failover) would.
+ */
+describe('Database', () => {
+  let database: Database;
+  let admin: Client;
+
+  const poolOf = (db: Database): Pool => (db.dataSource.driver as unknown as { master: Pool }).master;
+  const terminate = (pid: number) => admin.query('SELECT pg_terminate_backend($1)', [pid]);
+
+  beforeAll(async () => {
+    const url = await recreateTestDatabase('umbrella_platform_test');
+    database = new Database({ url, entities: [], migrations: [AuditLog1732400000050, RequestOutcome1732400001000], poolSize: 4, retryDelayMs: 200 });
+    database.start();
+    await database.whenReady();
+    admin = new Client({ connectionString: url });
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    await admin?.end();
+    await database?.close();
+  });
+
+  it('gives every client the pool hands out an error listener, for as long as it is out', async () => {
+    const client: PoolClient = await poolOf(database).connect();
+    try {
+      // pg-pool stops listening when it hands a client out; nobody else listens until TypeORM does
+      expect(client.listenerCount('error')).toBeGreaterThan(0);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('stays up when PostgreSQL terminates a connection that is out of the pool but idle', async () => {
+    const client = await poolOf(database).connect();
+    const pid = (client as unknown as { processID: number }).processID;
+    await terminate(pid);
+    // the FATAL arrives while no query runs: without a listener of its own, the client's 'error'
+    // event is thrown as an uncaught exception, which ends a service (and fails this test)
+    await waitFor(async () => (client as unknown as { _queryable: boolean })._queryable === false, { timeoutMs: 10000, what: 'the client to see its connection end' });
+    client.release(true);
+    await expect(database.dataSource.query('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
+  });
+
+  it('reports a transaction whose connection is terminated as unavailable, and serves the next one', async () => {
+    const running = database.transaction(async (tx) => tx.query('SELECT pg_sleep(10)'));
+    let pid: number | undefined;
+    await waitFor(async () => {
+      const { rows } = await admin.query(`SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(10)%' AND pid <> pg_backend_pid()`);
+      pid = rows[0]?.pid;
+      return pid !== undefined;
+    }, { timeoutMs: 10000, what: 'the sleeping transaction' });
+    await terminate(pid as number);
+    const error = await running.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(classifyDatabaseError(error)).toBe('unavailable');
+    await expect(database.transaction(async (tx) => tx.query('SELECT 2 AS two'))).resolves.toEqual([{ two: 2 }]);
+  });
+
+  it('bounds lock waits by the lock timeout, and calls a lock wait that elapsed busy', async () => {
+    await admin.query('BEGIN');
+    await admin.query('SELECT pg_advisory_xact_lock(4242)');
+    try {
+      const quick = new Database({ url: database.dataSource.options.url as string, entities: [], migrations: [], poolSize: 2, lockTimeoutMs: 200 });
+      quick.start();
+      await quick.whenReady();
+      try {
+        const error = await quick.transaction(async (tx) => tx.query('SELECT pg_advisory_xact_lock(4242)')).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(classifyDatabaseError(error)).toBe('busy');
+      } finally {
+        await quick.close();
+      }
+    } finally {
+      await admin.query('ROLLBACK');
+    }
+  });
+
+  describe('after an interrupted COMMIT, the request id tells what happened', () => {
+    const auditRow = (tx: { query(sql: string, p: unknown[]): Promise<unknown> }, requestId: string) =>
+      tx.query(`INSERT INTO audit_log (method, action, outcome, status, request_id) VALUES ('POST', 'test', 'allowed', 201, $1)`, [requestId]);
+
+    it('committed: the audit row is there', async () => {
+      const unit = new UnitOfWork(database.dataSource, 1000);
+      try {
+        await auditRow(await unit.manager(), unit.requestId);
+        const pid = unit.backendPid;
+        await unit.commit();
+        await expect(findCommandOutcome(database.dataSource, unit.requestId, pid)).resolves.toBe('committed');
+      } finally {
+        await unit.end();
+      }
+    });
+
+    it('not committed: the row is absent and the backend that held the transaction has gone', async () => {
+      const unit = new UnitOfWork(database.dataSource, 1000);
+      try {
+        await auditRow(await unit.manager(), unit.requestId);
+        const pid = unit.backendPid;
+        expect(pid).toEqual(expect.any(Number));
+        await terminate(pid as number);
+        await expect(unit.commit()).rejects.toThrow();
+        await expect(findCommandOutcome(database.dataSource, unit.requestId, pid)).resolves.toBe('not-committed');
+      } finally {
+        await unit.end();
+      }
+    });
+
+    it('unknown while the backend still holds the transaction open', async () => {
+      const unit = new UnitOfWork(database.dataSource, 1000);
+      try {
+        await auditRow(await unit.manager(), unit.requestId);
+        await expect(findCommandOutcome(database.dataSource, unit.requestId, unit.backendPid, 2)).resolves.toBe('unknown');
+      } finally {
+        await unit.rollback();
+        await unit.end();
+      }
+    });
+  });
+});

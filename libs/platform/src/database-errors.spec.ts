@@ -1,5 +1,5 @@
 import { DatabaseError } from 'pg';
-import { QueryFailedError, QueryRunnerAlreadyReleasedError, TypeORMError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError, TypeORMError } from 'typeorm';
 import { classifyDatabaseError, DatabaseBusyError } from './database-errors';
 
 /** A server error as pg raises it: a DatabaseError with a SQLSTATE. */
@@ -27,6 +27,7 @@ describe('classifyDatabaseError', () => {
     ['pg: Connection terminated unexpectedly', new Error('Connection terminated unexpectedly')],
     ['pg: client not queryable', new Error('Client has encountered a connection error and is not queryable')],
     ['TypeORM: released query runner', new QueryRunnerAlreadyReleasedError()],
+    ['TypeORM: transaction on a released query runner', new QueryRunnerProviderAlreadyReleasedError()],
     ['TypeORM: not connected', new TypeORMError('Driver not Connected')],
     ['TypeORM: wrapped connection loss', wrapped(new Error('Connection terminated'))],
     ['a socket error as the cause', Object.assign(new Error('query failed'), { cause: Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }) })],

@@ -35,6 +35,7 @@ const UNAVAILABLE_MESSAGES = [
   /connection error and is not queryable/i,
   /Client was closed and is not queryable/i,
   /Query runner already released/i,
+  /query runner was already released/i,
   /Driver not Connected/i,
   /not yet established/i,
   /DataSource is not initialized/i,
@@ -67,7 +68,7 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure | null {
     const message = typeof e.message === 'string' ? e.message : '';
     if (BUSY_CODES.has(code) || BUSY_MESSAGES.some((m) => m.test(message))) return 'busy';
     if (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || UNAVAILABLE_MESSAGES.some((m) => m.test(message))) return 'unavailable';
-    if (e.name === 'QueryRunnerAlreadyReleasedError' || e.name === 'ConnectionIsNotSetError') return 'unavailable';
+    if (e.name === 'QueryRunnerAlreadyReleasedError' || e.name === 'QueryRunnerProviderAlreadyReleasedError' || e.name === 'ConnectionIsNotSetError') return 'unavailable';
     current = e.driverError ?? e.cause;
   }
   return null;

@@ -82,7 +82,8 @@ export class UnitOfWork {
 
   /** Runs the after-commit callbacks; also for a COMMIT that was interrupted but found to have committed. */
   committed(): void {
-    for (const callback of this.onCommit.splice(0)) callback();
+    // outside this request's context: work a callback starts (the relay's next pass) is nobody's command
+    for (const callback of this.onCommit.splice(0)) current.exit(callback);
   }
 
   async rollback(): Promise<void> {
@@ -103,7 +104,7 @@ export class UnitOfWork {
       if (this.begun) await this.begun.catch(() => undefined);
       if (this.runner && !this.runner.isReleased) await this.runner.release();
     } finally {
-      for (const callback of this.onEnd.splice(0)) callback();
+      for (const callback of this.onEnd.splice(0)) current.exit(callback);
     }
   }
 }

@@ -5,7 +5,6 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-need node "Node.js 20 or newer"
 need npm "npm"
 need java "Java 17 runs the Kafka broker"
 need mvn "Maven fetches Kafka's jars from Maven Central"

@@ -12,7 +12,8 @@
 # the service's package.json and dist. It runs as the unprivileged `node` user and is configured
 # like the native path, by environment variables only (DATABASE_URL and KAFKA_BROKERS required).
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# The Node.js LTS the project runs on (.node-version names the exact release the native path installs).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
 WORKDIR /app

@@ -97,12 +97,46 @@ build_all() {
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-wait_healthy() { # url timeout-seconds
-  local url="$1" deadline=$((SECONDS + $2))
+wait_healthy() { # url timeout-seconds [name: give up as soon as its supervisor has stopped]
+  local url="$1" deadline=$((SECONDS + $2)) name="${3:-}"
   until curl -fsS -o /dev/null "$url" 2>/dev/null; do
     ((SECONDS < deadline)) || return 1
+    if [[ -n "$name" ]] && ! pid_alive "$RUN_DIR/$name.supervisor.pid"; then return 1; fi
     sleep 1
   done
+}
+
+# Starts <name> under deploy/supervise.sh (restarted with backoff when it exits unexpectedly), in
+# the background, with the caller's environment. Its output goes to $LOG_DIR/<name>.log.
+start_supervised() { # name command...
+  local name="$1"
+  shift
+  mkdir -p "$LOG_DIR" "$RUN_DIR"
+  RUN_DIR="$RUN_DIR" nohup bash "$REPO_ROOT/deploy/supervise.sh" "$name" "$LOG_DIR/$name.log" "$@" >>"$LOG_DIR/supervisor.log" 2>&1 &
+  # the supervisor writes its pid file once it holds its lock; wait for it (briefly) so the caller can report it
+  local _
+  for _ in $(seq 1 50); do pid_alive "$RUN_DIR/$name.supervisor.pid" && return 0; sleep 0.1; done
+  return 1
+}
+
+# Stops <name> for good: first its supervisor, which stops the process (SIGTERM: it drains) and does
+# not restart it; then whatever is left of it without a supervisor (one killed, or an older start).
+stop_supervised() { # name
+  local name="$1" supervisor_pid_file="$RUN_DIR/$1.supervisor.pid" pid_file="$RUN_DIR/$1.pid" pid _
+  if pid_alive "$supervisor_pid_file"; then
+    pid="$(cat "$supervisor_pid_file")"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 350); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    # not stopped within 35 s: the supervisor first, so nothing restarts what is killed next
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  fi
+  if pid_alive "$pid_file"; then
+    pid="$(cat "$pid_file")"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  fi
+  rm -f "$supervisor_pid_file" "$pid_file"
 }
 
 use_project_node

@@ -6,7 +6,6 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../deploy/lib.sh"
 
-need node "Node.js 20 or newer"
 need java "Java 17 runs the Kafka broker and Kafka's performance tools"
 need mvn "Maven fetches Kafka's jars from Maven Central"
 need pgbench "pgbench measures the PostgreSQL baseline (Debian: postgresql-contrib or the server package)"

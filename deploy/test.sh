@@ -7,11 +7,11 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-need node "Node.js 20 or newer"
 need npm "npm"
 need java "Java 17 runs the Kafka broker"
 need mvn "Maven fetches Kafka's jars from Maven Central"
 mkdir -p "$LOG_DIR"
+say "on Node.js $(node -v) ($(command -v node))"
 # the reporting dashboard is checked in Debian's Chromium, driven by playwright-core (no browser download)
 if ! command -v chromium >/dev/null 2>&1; then
   say "installing Chromium for the dashboard's browser test"

@@ -80,7 +80,7 @@ export class BenchPlatform {
       const { child } = this.instances.get(instance);
       if (child.exitCode !== null) throw new Error(`${instance} exited with ${child.exitCode}; see ${join(this.logDir, `${instance}.log`)}`);
       try {
-        const res = await fetch(this.url(instance, '/health'));
+        const res = await fetch(this.url(instance, '/health/ready'));
         if (res.status === 200) return;
       } catch {
         // not listening yet

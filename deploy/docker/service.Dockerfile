@@ -12,7 +12,8 @@
 # the service's package.json and dist. It runs as the unprivileged `node` user and is configured
 # like the native path, by environment variables only (DATABASE_URL and KAFKA_BROKERS required).
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# The Node.js LTS the project runs on (.node-version names the exact release the native path installs).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
 WORKDIR /app
@@ -78,9 +79,11 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /out ./
 USER node
 EXPOSE ${PORT}
-# /health answers 200 only when PostgreSQL and Kafka are both reachable (503 otherwise).
+# Readiness: /health/ready answers 200 while the service's database answers (503 otherwise; a Kafka
+# outage is reported in its body but the outbox still accepts work). An orchestrator that restarts
+# on a failed probe should use /health/live for that: it checks no dependency.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health/ready', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Same command as the native path (node services/<name>/dist/main.js from the repository root); the
 # shell only expands SERVICE, then exec hands PID 1 to node so it receives SIGTERM directly.
 CMD ["sh", "-c", "exec node \"services/$SERVICE/dist/main.js\""]

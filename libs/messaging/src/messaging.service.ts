@@ -40,7 +40,8 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
     this.kafka = createKafka({ brokers: options.brokers, clientId: options.clientId });
     this.probe = new Kafka({ clientId: `${options.clientId}-health`, brokers: options.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 } });
     this.relay = options.publishes ? new OutboxRelay(database.dataSource, this.kafka, { name: options.clientId }) : null;
-    health.register({ name: 'kafka', check: () => this.kafkaUp() });
+    // Reported, but not required for readiness: while Kafka is down the outbox still accepts work.
+    health.register({ name: 'kafka', requiredForReadiness: false, check: () => this.kafkaUp() });
   }
 
   /** Registers a consumer; it starts with the others once the database and topics are ready. */

@@ -2,8 +2,8 @@ import { INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, NextFunction, Request, Response } from 'express';
-import { ConfigError } from './config';
 import { AuditTrail } from './audit/audit';
+import { applyHttpTimeouts, ConfigError, HttpTimeoutSettings } from './config';
 import { ErrorFilter, validationPipe } from './http';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -49,12 +49,13 @@ export function configureHttp(app: INestApplication, service: ServiceDescription
 export async function runService(
   service: ServiceDescription,
   createModule: () => Type<unknown> | import('@nestjs/common').DynamicModule,
-  options: { port: number; host: string; logLevel?: string },
+  options: { port: number; host: string; logLevel?: string; http?: HttpTimeoutSettings },
 ): Promise<INestApplication> {
   const app = await NestFactory.create(createModule(), { logger: logLevels(options.logLevel), bodyParser: false });
   configureHttp(app, service);
+  applyHttpTimeouts(app.getHttpServer(), options.http ?? {});
   await app.listen(options.port, options.host);
-  new Logger(service.name).log(`${service.title} listening on http://${options.host}:${options.port} (OpenAPI at /docs)`);
+  new Logger(service.name).log(`${service.title} listening on http://${options.host}:${options.port} (OpenAPI at /docs), on Node.js ${process.version}`);
   return app;
 }
 

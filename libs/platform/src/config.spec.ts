@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, ServiceConfig } from './config';
+import { ConfigError, httpTimeouts, loadConfig, ServiceConfig } from './config';
 
 const valid = {
   PORT: '3001',
@@ -75,5 +75,25 @@ describe('service configuration', () => {
 
   it('says which variables are wrong in its message', () => {
     expect(() => loadConfig(ServiceConfig, { ...valid, KAFKA_BROKERS: 'nope' })).toThrow(/Invalid configuration:\n {2}- KAFKA_BROKERS/);
+  });
+
+  describe('HTTP server timeouts', () => {
+    it('keeps idle connections longer than a load balancer does by default, headers timeout above it', () => {
+      expect(httpTimeouts(loadConfig(ServiceConfig, valid))).toEqual({ keepAliveTimeoutMs: 65000, headersTimeoutMs: 66000 });
+      expect(httpTimeouts(loadConfig(ServiceConfig, { ...valid, HTTP_KEEP_ALIVE_TIMEOUT_MS: '125000' }))).toEqual({ keepAliveTimeoutMs: 125000, headersTimeoutMs: 126000 });
+      expect(httpTimeouts(loadConfig(ServiceConfig, { ...valid, HTTP_KEEP_ALIVE_TIMEOUT_MS: '30000', HTTP_HEADERS_TIMEOUT_MS: '40000' }))).toEqual({ keepAliveTimeoutMs: 30000, headersTimeoutMs: 40000 });
+    });
+
+    it('refuses values that are not milliseconds in range, naming the variable', () => {
+      expect(problems({ ...valid, HTTP_KEEP_ALIVE_TIMEOUT_MS: 'soon' })).toEqual(['HTTP_KEEP_ALIVE_TIMEOUT_MS must be an integer number of milliseconds between 1000 and 900000']);
+      expect(problems({ ...valid, HTTP_KEEP_ALIVE_TIMEOUT_MS: '5' })).toEqual(['HTTP_KEEP_ALIVE_TIMEOUT_MS must be an integer number of milliseconds between 1000 and 900000']);
+      expect(problems({ ...valid, HTTP_HEADERS_TIMEOUT_MS: '1000000' })).toEqual(['HTTP_HEADERS_TIMEOUT_MS must be an integer number of milliseconds between 1000 and 900000']);
+    });
+
+    it('refuses a headers timeout that does not exceed the keep-alive timeout, set or default', () => {
+      const message = 'HTTP_HEADERS_TIMEOUT_MS must be greater than HTTP_KEEP_ALIVE_TIMEOUT_MS (default 65000)';
+      expect(problems({ ...valid, HTTP_KEEP_ALIVE_TIMEOUT_MS: '70000', HTTP_HEADERS_TIMEOUT_MS: '70000' })).toEqual([message]);
+      expect(problems({ ...valid, HTTP_HEADERS_TIMEOUT_MS: '60000' })).toEqual([message]);
+    });
   });
 });

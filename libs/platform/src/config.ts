@@ -1,5 +1,21 @@
 import { ClassConstructor, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  Validate,
+  ValidateIf,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
 import { validatePlain } from '@umbrella/contracts';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
@@ -51,6 +67,72 @@ export class AuthConfig {
   @Matches(CLAIM_PATH, { message: 'AUTH_AGENCY_CLAIM must be a claim name or dotted path' })
   AUTH_AGENCY_CLAIM?: string;
 }
+
+/**
+ * How long an idle kept-alive HTTP connection stays open. Above the idle timeout of a load balancer
+ * or proxy in front (60 s is typical), so it is always the client side that closes an idle
+ * connection: were the server to close one as the client reuses it, the client would get a reset
+ * (`other side closed`) for a request that never arrived. Node's own default is 5 s.
+ */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+export interface HttpTimeoutSettings {
+  HTTP_KEEP_ALIVE_TIMEOUT_MS?: number;
+  HTTP_HEADERS_TIMEOUT_MS?: number;
+}
+
+/** The server's timeouts from the settings, defaults applied. */
+export function httpTimeouts(settings: HttpTimeoutSettings): { keepAliveTimeoutMs: number; headersTimeoutMs: number } {
+  const keepAliveTimeoutMs = settings.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS;
+  return { keepAliveTimeoutMs, headersTimeoutMs: settings.HTTP_HEADERS_TIMEOUT_MS ?? keepAliveTimeoutMs + 1000 };
+}
+
+/** Applies the timeouts to a listening Node HTTP server (Nest's or express's). */
+export function applyHttpTimeouts(server: { keepAliveTimeout: number; headersTimeout: number }, settings: HttpTimeoutSettings): void {
+  const { keepAliveTimeoutMs, headersTimeoutMs } = httpTimeouts(settings);
+  server.keepAliveTimeout = keepAliveTimeoutMs;
+  server.headersTimeout = headersTimeoutMs;
+}
+
+@ValidatorConstraint({ name: 'exceedsKeepAliveTimeout' })
+class ExceedsKeepAliveTimeout implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    const keepAlive = (args.object as HttpTimeoutSettings).HTTP_KEEP_ALIVE_TIMEOUT_MS ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS;
+    return typeof value === 'number' && (typeof keepAlive !== 'number' || value > keepAlive);
+  }
+}
+
+const compose =
+  (...decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) => {
+    for (const decorate of decorators) decorate(target, key);
+  };
+
+const MS_RANGE = 'an integer number of milliseconds between 1000 and 900000';
+
+/** `HTTP_KEEP_ALIVE_TIMEOUT_MS`, optional; shared by the services' and the portal's configuration. */
+export const KeepAliveTimeoutSetting = (): PropertyDecorator =>
+  compose(
+    Transform(toInt),
+    IsOptional(),
+    IsInt({ message: `HTTP_KEEP_ALIVE_TIMEOUT_MS must be ${MS_RANGE}` }),
+    Min(1000, { message: `HTTP_KEEP_ALIVE_TIMEOUT_MS must be ${MS_RANGE}` }),
+    Max(900_000, { message: `HTTP_KEEP_ALIVE_TIMEOUT_MS must be ${MS_RANGE}` }),
+  );
+
+/**
+ * `HTTP_HEADERS_TIMEOUT_MS`, optional: above the keep-alive timeout, as load balancers' guides
+ * advise, so an idle kept-alive connection is only ever ended by the keep-alive timer.
+ */
+export const HeadersTimeoutSetting = (): PropertyDecorator =>
+  compose(
+    Transform(toInt),
+    IsOptional(),
+    IsInt({ message: `HTTP_HEADERS_TIMEOUT_MS must be ${MS_RANGE}` }),
+    Min(1000, { message: `HTTP_HEADERS_TIMEOUT_MS must be ${MS_RANGE}` }),
+    Max(900_000, { message: `HTTP_HEADERS_TIMEOUT_MS must be ${MS_RANGE}` }),
+    Validate(ExceedsKeepAliveTimeout, { message: 'HTTP_HEADERS_TIMEOUT_MS must be greater than HTTP_KEEP_ALIVE_TIMEOUT_MS (default 65000)' }),
+  );
 
 /** Settings every service reads from its environment. */
 export class ServiceConfig extends AuthConfig {
@@ -111,6 +193,12 @@ export class ServiceConfig extends AuthConfig {
   @IsNotEmpty({ message: 'INSTANCE_ID must not be empty when set' })
   @Matches(/^[A-Za-z0-9._-]{1,50}$/, { message: 'INSTANCE_ID must be 1-50 letters, digits, dots, dashes or underscores' })
   INSTANCE_ID?: string;
+
+  @KeepAliveTimeoutSetting()
+  HTTP_KEEP_ALIVE_TIMEOUT_MS?: number;
+
+  @HeadersTimeoutSetting()
+  HTTP_HEADERS_TIMEOUT_MS?: number;
 }
 
 export class ConfigError extends Error {

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { HeadersTimeoutSetting, KeepAliveTimeoutSetting } from '@umbrella/platform';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 const URL_OPTIONS = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
@@ -23,6 +24,13 @@ export class PortalConfig {
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'LOG_LEVEL must be one of error, warn, log, debug, verbose' })
   LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+  /** As on the services: kept-alive connections outlive a load balancer's idle timeout. */
+  @KeepAliveTimeoutSetting()
+  HTTP_KEEP_ALIVE_TIMEOUT_MS?: number;
+
+  @HeadersTimeoutSetting()
+  HTTP_HEADERS_TIMEOUT_MS?: number;
 
   @IsUrl(URL_OPTIONS, { message: 'REFERRAL_URL must be the referral service base URL' })
   REFERRAL_URL: string;

@@ -84,8 +84,10 @@ export function createPortalApp(config: PortalConfig): express.Express {
     }
   };
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
+  // Probes, as on the services. The portal owns no data and shows its own page when an API is
+  // down, so it is ready as soon as it answers: taking it out of rotation would help no one.
+  app.get(['/health', '/health/live', '/health/ready'], (_req, res) => {
+    res.json({ status: 'up' });
   });
 
   // ---- sign-in ------------------------------------------------------------------------------

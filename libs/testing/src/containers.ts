@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { TEST_KAFKA } from './infrastructure';
 
 /** Containers started for this test run, stopped by the global teardown. */
@@ -10,13 +10,8 @@ const registry = globalThis as typeof globalThis & { umbrellaContainers?: Starte
 const started: Started[] = (registry.umbrellaContainers ??= []);
 
 /** True when a Docker engine answers (the `docker` client alone is not enough). */
-export function dockerEngineAnswers(): boolean {
-  try {
-    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'ignore', timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
+export function dockerEngineAnswers(): Promise<boolean> {
+  return new Promise((resolve) => execFile('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 10_000 }, (error) => resolve(!error)));
 }
 
 /**

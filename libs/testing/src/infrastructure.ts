@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 
@@ -12,13 +12,26 @@ export const TEST_KAFKA = { instance: 'test', port: '19092', controllerPort: '19
  * project's native broker (deploy/kafka.sh), which fetches Apache Kafka from Maven Central once
  * and runs it on 127.0.0.1. Idempotent: an already running test broker is reused.
  */
-export function ensureKafka(): string {
+export async function ensureKafka(): Promise<string> {
   if (process.env.TEST_KAFKA_BROKERS) return process.env.TEST_KAFKA_BROKERS;
-  execFileSync('bash', [join(REPO_ROOT, 'deploy', 'kafka.sh'), 'start'], {
+  await testKafkaScript('start');
+  return `127.0.0.1:${TEST_KAFKA.port}`;
+}
+
+/**
+ * Runs deploy/kafka.sh for the tests' broker as a child process the event loop does not wait on:
+ * a synchronous call would freeze the test process for the seconds a broker takes to stop or
+ * start, and its HTTP clients would then reuse keep-alive sockets the services had closed meanwhile.
+ */
+function testKafkaScript(action: 'start' | 'stop'): Promise<void> {
+  const child = spawn('bash', [join(REPO_ROOT, 'deploy', 'kafka.sh'), action], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, KAFKA_INSTANCE: TEST_KAFKA.instance, KAFKA_PORT: TEST_KAFKA.port, KAFKA_CONTROLLER_PORT: TEST_KAFKA.controllerPort },
   });
-  return `127.0.0.1:${TEST_KAFKA.port}`;
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`deploy/kafka.sh ${action} failed (${signal ?? `exit code ${code}`})`))));
+  });
 }
 
 /** The PostgreSQL server tests use (trust auth on loopback unless TEST_PG_URL says otherwise). */
@@ -52,11 +65,8 @@ export async function recreateTestDatabase(database: string): Promise<string> {
 }
 
 /** Stops or starts the tests' own broker (only when the tests started it, not an external one). */
-export function controlTestKafka(action: 'start' | 'stop'): void {
-  execFileSync('bash', [join(REPO_ROOT, 'deploy', 'kafka.sh'), action], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, KAFKA_INSTANCE: TEST_KAFKA.instance, KAFKA_PORT: TEST_KAFKA.port, KAFKA_CONTROLLER_PORT: TEST_KAFKA.controllerPort },
-  });
+export function controlTestKafka(action: 'start' | 'stop'): Promise<void> {
+  return testKafkaScript(action);
 }
 
 export const usesOwnTestKafka = (): boolean => !process.env.TEST_KAFKA_BROKERS;

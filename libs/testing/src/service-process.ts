@@ -33,10 +33,10 @@ export async function startService(name: string, port: number, env: Record<strin
   await waitFor(
     async () => {
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see .umbrella/logs/tests/${logName}.log`);
-      const res = await fetch(`${url}/health`);
+      const res = await fetch(`${url}/health/ready`);
       return res.status === 200;
     },
-    { timeoutMs: 60000, intervalMs: 250, what: `${name} to be healthy` },
+    { timeoutMs: 60000, intervalMs: 250, what: `${name} to be ready` },
   );
   return {
     name,

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
       bodyLimits: { '/hsds/import': '20mb' },
     },
     () => AgencyDirectoryModule.forRoot(config),
-    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL },
+    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL, http: config },
   );
 }
 

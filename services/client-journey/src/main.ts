@@ -11,7 +11,7 @@ async function main(): Promise<void> {
       description: 'Pseudonymous clients, consent, milestones and the cross-agency journey timeline.',
     },
     () => ClientJourneyModule.forRoot(config),
-    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL },
+    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL, http: config },
   );
 }
 

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
       description: 'Referrals between agencies, their lifecycle and the decisions taken under the umbrella agreement.',
     },
     () => ReferralModule.forRoot(config),
-    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL },
+    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL, http: config },
   );
 }
 

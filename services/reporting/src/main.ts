@@ -11,7 +11,7 @@ async function main(): Promise<void> {
       description: 'Reports built from the event streams; no personal data.',
     },
     () => ReportingModule.forRoot(config),
-    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL },
+    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL, http: config },
   );
 }
 

@@ -86,8 +86,10 @@ describe('identity and access', () => {
       expect(await res.json()).toMatchObject({ statusCode: 401, code });
     });
 
-    it('lets /health through without a token', async () => {
-      for (const name of SERVICE_NAMES) expect((await http('GET', platform.url(name, '/health'))).status).toBe(200);
+    it('lets the health probes through without a token', async () => {
+      for (const name of SERVICE_NAMES) {
+        for (const probe of ['/health', '/health/live', '/health/ready']) expect((await http('GET', platform.url(name, probe))).status).toBe(200);
+      }
     });
   });
 

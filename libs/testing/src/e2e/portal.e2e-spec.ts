@@ -219,6 +219,14 @@ describe('the caseworker portal in a browser', () => {
     await platform?.stop();
   });
 
+  it('answers its probes without sign-in, keeping idle connections open longer than a load balancer', async () => {
+    for (const probe of ['/health', '/health/live', '/health/ready']) {
+      const res = await fetch(portal(probe));
+      expect({ status: res.status, body: await res.json() }).toEqual({ status: 200, body: { status: 'up' } });
+      expect(res.headers.get('keep-alive')).toBe('timeout=65');
+    }
+  });
+
   it('walks the story: find, consent, refer, arrive, accept, the UA-4 refusal, the journey', async () => {
     const a = await newPage();
     await a.goto(portal('/inbox'));

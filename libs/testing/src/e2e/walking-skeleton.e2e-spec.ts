@@ -62,8 +62,10 @@ describe('walking skeleton: one referral through all four services', () => {
 
   it('reports every service healthy without a token, with its OpenAPI document', async () => {
     for (const name of SERVICE_NAMES) {
-      const health = await http('GET', platform.url(name, '/health'));
-      expect(health).toEqual({ status: 200, body: { status: 'up', checks: { database: { status: 'up' }, kafka: { status: 'up' } } } });
+      const ready = { status: 200, body: { status: 'up', checks: { database: { status: 'up' }, kafka: { status: 'up' } } } };
+      expect(await http('GET', platform.url(name, '/health/ready'))).toEqual(ready);
+      expect(await http('GET', platform.url(name, '/health'))).toEqual(ready);
+      expect(await http('GET', platform.url(name, '/health/live'))).toEqual({ status: 200, body: { status: 'up' } });
       const docs = await http('GET', platform.url(name, '/docs-json'));
       expect(docs.status).toBe(200);
       expect(docs.body.openapi).toMatch(/^3\./);
@@ -168,7 +170,27 @@ describe('walking skeleton: one referral through all four services', () => {
     expect(stderr).toMatch(/AUTH_PUBLIC_KEY_FILE must be set/);
   });
 
-  it('starts while PostgreSQL is unreachable, stays up and reports itself down', async () => {
+  it('refuses a headers timeout that does not exceed the keep-alive timeout', async () => {
+    const child = spawnService(
+      'referral',
+      { PORT: '13019', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere', KAFKA_BROKERS: brokers(), ...testAuthEnv(), HTTP_KEEP_ALIVE_TIMEOUT_MS: '70000', HTTP_HEADERS_TIMEOUT_MS: '60000' },
+      'referral-bad-timeouts',
+    );
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => (stderr += chunk));
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(78);
+    expect(stderr).toMatch(/HTTP_HEADERS_TIMEOUT_MS must be greater than HTTP_KEEP_ALIVE_TIMEOUT_MS/);
+  });
+
+  it('keeps idle connections open longer than a load balancer would (HTTP_KEEP_ALIVE_TIMEOUT_MS, default 65 s)', async () => {
+    for (const name of SERVICE_NAMES) {
+      const res = await fetch(platform.url(name, '/health/live'));
+      await res.text();
+      expect(res.headers.get('keep-alive')).toBe('timeout=65');
+    }
+  });
+
+  it('starts while PostgreSQL is unreachable, stays up, live but not ready', async () => {
     const child = spawnService(
       'client-journey',
       { PORT: '13013', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere', KAFKA_BROKERS: brokers(), ...testAuthEnv(), ...testServiceEnv('client-journey') },
@@ -176,10 +198,12 @@ describe('walking skeleton: one referral through all four services', () => {
     );
     try {
       const health = await waitFor(async () => {
-        const res = await http('GET', 'http://127.0.0.1:13013/health');
+        const res = await http('GET', 'http://127.0.0.1:13013/health/ready');
         return res.status === 503 ? res.body : undefined;
-      }, { what: 'health to answer', timeoutMs: 30000 });
-      expect(health.checks.database).toEqual({ status: 'down' });
+      }, { what: 'readiness to answer', timeoutMs: 30000 });
+      expect(health).toMatchObject({ status: 'down', checks: { database: { status: 'down' } } });
+      expect(await http('GET', 'http://127.0.0.1:13013/health')).toMatchObject({ status: 503 });
+      expect(await http('GET', 'http://127.0.0.1:13013/health/live')).toEqual({ status: 200, body: { status: 'up' } });
       expect(child.exitCode).toBeNull();
       const journey = await http('GET', 'http://127.0.0.1:13013/clients/c-123/journey', { token: tokens.northCaseworker });
       expect(journey).toMatchObject({ status: 503, body: { code: 'SERVICE_UNAVAILABLE' } });
@@ -189,24 +213,27 @@ describe('walking skeleton: one referral through all four services', () => {
     }
   });
 
-  (usesOwnTestKafka() ? it : it.skip)('accepts a referral while Kafka is down and delivers its event when Kafka returns', async () => {
+  (usesOwnTestKafka() ? it : it.skip)('accepts a referral while Kafka is down, stays ready, and delivers its event when Kafka returns', async () => {
     const clientId = await newClient();
     // a first referral proves the referral service already knows this client's consent
     expect((await requestReferral({ clientId, fromAgencyId: north, toAgencyId: college, domain: 'housing' })).status).toBe(201);
-    controlTestKafka('stop');
+    await controlTestKafka('stop');
     try {
       const created = await http('POST', platform.url('referral', '/referrals'), {
         body: { clientId, fromAgencyId: north, toAgencyId: college, domain: 'addiction' },
         token: tokens.northCaseworker,
       });
       expect(created.status).toBe(201);
-      const health = await waitFor(async () => {
-        const res = await http('GET', platform.url('referral', '/health'));
-        return res.status === 503 ? res.body : undefined;
-      }, { what: 'health to report Kafka down', timeoutMs: 15000 });
-      expect(health.checks).toEqual({ database: { status: 'up' }, kafka: { status: 'down' } });
+      // Kafka down is reported, but the outbox still accepts work: the service stays in rotation.
+      const ready = await waitFor(async () => {
+        const res = await http('GET', platform.url('referral', '/health/ready'));
+        return res.body?.checks?.kafka?.status === 'down' ? res : undefined;
+      }, { what: 'readiness to report Kafka down', timeoutMs: 15000 });
+      expect(ready).toEqual({ status: 200, body: { status: 'degraded', checks: { database: { status: 'up' }, kafka: { status: 'down' } } } });
+      expect(await http('GET', platform.url('referral', '/health'))).toMatchObject({ status: 200, body: { status: 'degraded' } });
+      expect(await http('GET', platform.url('referral', '/health/live'))).toEqual({ status: 200, body: { status: 'up' } });
     } finally {
-      controlTestKafka('start');
+      await controlTestKafka('start');
     }
     await waitFor(async () => {
       const res = await http('GET', platform.url('client-journey', `/clients/${clientId}/journey`), { token: tokens.northCaseworker });

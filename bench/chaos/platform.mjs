@@ -237,7 +237,14 @@ export class ChaosBroker {
       const fd = openSync(this.logFile, 'a');
       const child = spawn('bash', [join(this.repo, 'deploy', 'kafka.sh'), 'start'], { cwd: this.repo, env: process.env, stdio: ['ignore', fd, fd] });
       closeSync(fd);
-      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kafka.sh start exited with ${code}; see ${this.logFile}`))));
+      // should this process die meanwhile, run.sh's trap stops the start before it stops the broker
+      const pidFile = join(this.platform.runDir, 'kafka-start.pid');
+      writeFileSync(pidFile, String(child.pid));
+      child.once('exit', (code) => {
+        rmSync(pidFile, { force: true });
+        if (code === 0) resolve();
+        else reject(new Error(`kafka.sh start exited with ${code}; see ${this.logFile}`));
+      });
     });
   }
 

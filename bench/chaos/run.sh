@@ -21,14 +21,15 @@ export KAFKA_PORT="${CHAOS_KAFKA_PORT:-39092}" KAFKA_CONTROLLER_PORT="${CHAOS_KA
 export CHAOS_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
 export CHAOS_KAFKA_PID_FILE="$UMBRELLA_HOME/kafka-chaos/kafka.pid"
 
-# Whatever happens to the run, nothing it started outlives it: the services (by the pid files the
-# run keeps, checked to be one of our services before they are killed) and the broker.
+# Whatever happens to the run, nothing it started outlives it: the services and a broker restart
+# in progress (by the pid files the run keeps, each checked to be what it says before it is
+# killed), then the broker.
 stop_everything() {
   local file pid
   for file in "$RUN_DIR"/chaos/*.pid; do
     [[ -f "$file" ]] || continue
     pid="$(cat "$file")"
-    if [[ "$pid" =~ ^[0-9]+$ ]] && ps -o args= -p "$pid" 2>/dev/null | grep -q "services/.*/dist/main.js"; then
+    if [[ "$pid" =~ ^[0-9]+$ ]] && ps -o args= -p "$pid" 2>/dev/null | grep -qE "services/.*/dist/main.js|deploy/kafka.sh start"; then
       kill -9 "$pid" 2>/dev/null || true
     fi
     rm -f "$file"

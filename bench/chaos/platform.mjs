@@ -221,11 +221,11 @@ export class ChaosBroker {
     return Number.isInteger(pid) && pid > 0 ? pid : null;
   }
 
+  /** The pid is this run's broker: a JVM started with the chaos instance's configuration. */
   alive(pid = this.pid()) {
     if (!pid) return false;
     try {
-      process.kill(pid, 0);
-      return true;
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kafka-chaos');
     } catch {
       return false;
     }

@@ -206,6 +206,10 @@ export async function verify({ pgUrl, brokers, commands, platform, findings }) {
         findings.fail('lost', { where: `topic ${m.topic}`, detail: `message at ${m.partition}/${m.offset} is not JSON` });
         continue;
       }
+      if (typeof envelope?.eventId !== 'string') {
+        findings.note(`messages without an event id on ${m.topic}`);
+        continue;
+      }
       const seen = events.get(envelope.eventId);
       // a partition is read in offset order, so the first copy seen is the one consumers applied
       if (seen) seen.copies += 1;
@@ -214,6 +218,8 @@ export async function verify({ pgUrl, brokers, commands, platform, findings }) {
       }
     }
     const republished = [...events.values()].reduce((sum, e) => sum + e.copies - 1, 0);
+    const republishedByTopic = {};
+    for (const e of events.values()) if (e.copies > 1) republishedByTopic[e.topic] = (republishedByTopic[e.topic] ?? 0) + e.copies - 1;
     findings.note('republished copies on the topics (same event id, absorbed by the inboxes)', republished);
     const eventsOfType = (type) => [...events.values()].filter((e) => e.envelope.type === type);
     const byReferral = new Map(); // referralId -> { type -> [event] }
@@ -432,7 +438,7 @@ export async function verify({ pgUrl, brokers, commands, platform, findings }) {
 
     return {
       outcomes,
-      topics: { read: read.topics, events: events.size, messages: read.messages.length, republishedCopies: republished, deadLetterMessages: deadLetterMessages.length },
+      topics: { read: read.topics, events: events.size, messages: read.messages.length, republishedCopies: republished, republishedByTopic, deadLetterMessages: deadLetterMessages.length },
       databases: { referrals: db.referrals.length, clients: db.clients.length, consents: db.consents.length, journeyEntries: db.journey.length, referralFacts: db.referralFacts.length, decisions: db.decisions.length },
       crashes: platform.crashes.length,
     };

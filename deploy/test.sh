@@ -33,7 +33,7 @@ npx nx run-many -t lint --outputStyle=static
 say "event catalogue (committed AsyncAPI document and schema lock)"
 node libs/contracts/dist/catalogue/cli.js check
 
-say "benchmark scripts (they run with npm run bench, not here: figures never come from tests)"
+say "benchmark and chaos scripts (they run with npm run bench and npm run chaos, not here: figures and fault runs never come from tests)"
 for script in bench/*.mjs bench/*/*.mjs; do node --check "$script"; done
 
 say "unit tests"

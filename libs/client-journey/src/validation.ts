@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable, ParseUUIDPipe, PipeTransform } from '@nestjs/common';
 import { PSEUDONYMOUS_ID, PSEUDONYMOUS_ID_MESSAGE } from '@umbrella/contracts';
-import { CodedHttpException } from '@umbrella/platform';
+import { CodedHttpException, correlationIdOf } from '@umbrella/platform';
 import { ValidateBy, ValidationOptions } from 'class-validator';
 import { calendarDateOf, isCalendarDate } from './domain/client-attributes';
 
@@ -28,9 +28,7 @@ export function IsPastCalendarDate(options: { notBefore?: string } = {}, validat
 }
 
 /** An X-Correlation-Id header worth keeping (anything else is ignored, never echoed into events). */
-export function correlationOf(header: string | undefined): string | undefined {
-  return header && /^[A-Za-z0-9._-]{1,100}$/.test(header) ? header : undefined;
-}
+export const correlationOf = correlationIdOf;
 
 /** Path parameters that must be a pseudonymous client id (400 otherwise, before any look-up). */
 @Injectable()

@@ -133,3 +133,8 @@ function unavailableBody(failure: 'unavailable' | 'busy'): ErrorBody {
     ? { statusCode: 503, code: 'DATABASE_BUSY', message: 'The service is busy with other requests for the same records; retry shortly.' }
     : { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'A backing service is unavailable; try again shortly.' };
 }
+
+/** A caller's X-Correlation-Id, carried into events when it is safe to (letters, digits, `.`, `_`, `-`, at most 100). */
+export function correlationIdOf(header: string | undefined): string | undefined {
+  return header && /^[A-Za-z0-9._-]{1,100}$/.test(header) ? header : undefined;
+}

@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { actorOf, CurrentPrincipal, Principal, Roles } from '@umbrella/platform';
+import { actorOf, correlationIdOf, CurrentPrincipal, Principal, Roles } from '@umbrella/platform';
 import { ReferralAccess } from '../../access/referral.access-policy';
 import { ReferralView, toView } from '../../referral.view';
 import { RequestReferralHandler } from './request-referral.handler';
@@ -23,7 +23,6 @@ export class RequestReferralHttpController {
     @Headers('x-correlation-id') correlationId?: string,
   ): Promise<ReferralView> {
     ReferralAccess.request(principal, body.fromAgencyId);
-    const safeCorrelation = correlationId && /^[A-Za-z0-9._-]{1,100}$/.test(correlationId) ? correlationId : undefined;
-    return toView(await this.handler.execute({ ...body, correlationId: safeCorrelation, actor: actorOf(principal) }));
+    return toView(await this.handler.execute({ ...body, correlationId: correlationIdOf(correlationId), actor: actorOf(principal) }));
   }
 }

@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, HttpStatus, Injectable, Param, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, HttpStatus, Injectable, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { decideStep, REFERRAL_ACTIONS, ReferralAction } from '@umbrella/agreement';
 import { REFERRAL_REASONS, ReferralReason } from '@umbrella/contracts';
-import { actorOf, CodedHttpException, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
+import { actorOf, CodedHttpException, correlationIdOf, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ReferralAccess } from '../../access/referral.access-policy';
 import { toFacts } from '../../engine/client-state';
@@ -88,11 +88,16 @@ export class TransitionReferralHttpController {
     description: 'The receiving agency accepts (gaining a claim in the domain, and the lead if the referral hands it over), rejects, starts, holds, resumes, completes or fails; either agency cancels or marks a mistake entered-in-error.',
   })
   @ApiOkResponse({ type: ReferralView })
-  async transition(@Param() { id, action }: TransitionParams, @Body() body: TransitionRequestDto, @CurrentPrincipal() principal: Principal): Promise<ReferralView> {
+  async transition(
+    @Param() { id, action }: TransitionParams,
+    @Body() body: TransitionRequestDto,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('x-correlation-id') correlationId?: string,
+  ): Promise<ReferralView> {
     const problems: string[] = [];
     if (NEEDS_REASON.includes(action) && !body.reason) problems.push(`reason: a reason is required to ${action} a referral`);
     if ((body.reason === 'other' || action === 'enter-in-error') && !body.reasonText) problems.push('reasonText: describe the reason');
     if (problems.length > 0) throw new CodedHttpException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request is invalid; see errors for each bad field.', problems);
-    return toView(await this.handler.execute(id, action, body, principal));
+    return toView(await this.handler.execute(id, action, body, principal, correlationIdOf(correlationId)));
   }
 }

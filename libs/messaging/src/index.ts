@@ -2,6 +2,8 @@ export * from './kafka';
 export * from './topics';
 export * from './outbox';
 export * from './outbox-relay';
+export * from './relay-ledger';
+export * from './metrics';
 export * from './inbox-consumer';
 export * from './messaging.service';
 export * from './messaging.module';

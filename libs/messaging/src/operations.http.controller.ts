@@ -5,6 +5,7 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DeadLetterView, listDeadLetters } from './dead-letters';
 import { Messaging } from './messaging.service';
+import { renderMetrics } from './metrics';
 
 export class DeadLetterQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) consumer?: string;
@@ -42,22 +43,12 @@ export class OperationsHttpController {
     const [{ waiting, dead }] = await this.database.dataSource.query(
       `SELECT (SELECT count(*) FROM outbox WHERE published_at IS NULL)::int AS waiting, (SELECT count(*) FROM dead_letter)::int AS dead`,
     );
-    const lines = [
-      '# HELP umbrella_outbox_waiting Events committed but not yet published to Kafka.',
-      '# TYPE umbrella_outbox_waiting gauge',
-      `umbrella_outbox_waiting ${waiting}`,
-      '# HELP umbrella_outbox_published_total Events this instance published to Kafka.',
-      '# TYPE umbrella_outbox_published_total counter',
-      `umbrella_outbox_published_total ${this.messaging.relay?.published ?? 0}`,
-      '# HELP umbrella_dead_letters Messages this service has dead-lettered.',
-      '# TYPE umbrella_dead_letters gauge',
-      `umbrella_dead_letters ${dead}`,
-      '# HELP umbrella_consumed_total Messages consumed by this instance, by consumer and outcome.',
-      '# TYPE umbrella_consumed_total counter',
-      ...this.messaging.consumerCounts().flatMap(({ name, counts }) =>
-        Object.entries(counts).map(([outcome, n]) => `umbrella_consumed_total{consumer="${name}",outcome="${outcome}"} ${n}`),
-      ),
-    ];
-    return `${lines.join('\n')}\n`;
+    return renderMetrics({
+      outboxWaiting: waiting,
+      published: this.messaging.relay?.published ?? 0,
+      republished: this.messaging.relay?.republished ?? 0,
+      deadLetters: dead,
+      consumed: this.messaging.consumerCounts(),
+    });
   }
 }

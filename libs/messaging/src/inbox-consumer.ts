@@ -4,7 +4,7 @@ import { sleep } from '@umbrella/platform';
 import { Consumer, EachBatchPayload, IHeaders, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeadLetter, DeadLetterCode, insertBareDeadLetter, insertDeadLetter } from './dead-letters';
-import { bytesAsText, findUnstorableString, jsonNestsDeeperThan } from './message-bytes';
+import { bytesAsText, findUnstorableString, jsonNestsDeeperThan, storableText } from './message-bytes';
 import { Wakeable } from './wakeable';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -349,19 +349,25 @@ export class InboxConsumer {
     return 'dead-lettered';
   }
 
-  /** Writes the row; an outage is waited out, and a row PostgreSQL refuses is written again without the message's bytes. */
+  /**
+   * Writes the row; an outage is waited out. A row PostgreSQL refuses twice while it answers is
+   * written without the message's bytes (they stay on the dead-letter topic), so the letter is
+   * listed whatever the message held.
+   */
   private async record(letter: DeadLetter): Promise<void> {
-    let bare = false;
+    let refusals = 0;
+    let lastRefusal = '';
     for (;;) {
       try {
-        if (bare) await insertBareDeadLetter(this.dataSource, letter, 'the full row was refused');
+        if (refusals >= 2) await insertBareDeadLetter(this.dataSource, letter, lastRefusal);
         else await insertDeadLetter(this.dataSource, letter);
         return;
       } catch (error) {
         if (await this.databaseAnswers()) {
-          if (bare) throw error;
-          this.logger.warn(`dead letter ${letter.topic}[${letter.partition}]@${letter.offset} refused by PostgreSQL (${(error as Error).message}); recording it without the message`);
-          bare = true;
+          refusals += 1;
+          if (refusals > 2) throw error;
+          lastRefusal = (error as Error).message;
+          if (refusals === 2) this.logger.warn(`dead letter ${letter.topic}[${letter.partition}]@${letter.offset} refused by PostgreSQL (${lastRefusal}); recording it without the message`);
           continue;
         }
         if (!this.running) throw error;
@@ -374,7 +380,7 @@ export class InboxConsumer {
   private async publish(letter: DeadLetter): Promise<void> {
     const dlq: IHeaders = {
       'dlq-code': letter.code,
-      'dlq-reason': letter.reason.slice(0, 2000),
+      'dlq-reason': storableText(letter.reason).slice(0, 2000),
       'dlq-consumer': letter.consumer,
       'dlq-original-topic': letter.topic,
       'dlq-original-partition': String(letter.partition),

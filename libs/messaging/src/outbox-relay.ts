@@ -139,9 +139,8 @@ export class OutboxRelay {
       try {
         await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(chunk) });
       } catch (error) {
+        // the parts before this one are marked already: only this part and the rest will be sent again
         this.ledger.sendFailed(ids);
-        // the parts Kafka acknowledged before this one are marked; only the rest will be sent again
-        await this.markAcknowledged().catch(() => undefined);
         throw error;
       }
       this.ledger.sent(ids);

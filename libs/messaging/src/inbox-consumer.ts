@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { EventEnvelope, parseEvent, TOPICS, upcast } from '@umbrella/contracts';
 import { sleep } from '@umbrella/platform';
-import { Consumer, EachBatchPayload, IHeaders, Kafka, Partitioners, Producer } from 'kafkajs';
+import { Consumer, EachBatchPayload, IHeaders, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
+import { DeadLetter, DeadLetterCode, insertBareDeadLetter, insertDeadLetter } from './dead-letters';
+import { bytesAsText, findUnstorableString, jsonNestsDeeperThan, storableText } from './message-bytes';
 import { Wakeable } from './wakeable';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -30,7 +32,14 @@ export interface InboxConsumerOptions {
    * event by event (they remain what a batch falls back to).
    */
   readonly applyBatch?: (events: readonly HandledEvent[], tx: EntityManager) => Promise<void>;
+  /** Values over this many bytes are dead-lettered unread (default 512 KiB; events are a few kB, an agreement at most 256 kB). */
+  readonly maxMessageBytes?: number;
+  /** Values nesting arrays and objects deeper than this are dead-lettered unread (default 32; events nest five deep at most). */
+  readonly maxDepth?: number;
 }
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 512 * 1024;
+export const DEFAULT_MAX_DEPTH = 32;
 
 export type Outcome = 'handled' | 'duplicate' | 'skipped' | 'dead-lettered';
 
@@ -40,7 +49,10 @@ export interface RawMessage {
   readonly offset: string;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
+  readonly headers?: IHeaders;
 }
+
+type Parsed = { ok: true; event: HandledEvent } | { ok: false; code: DeadLetterCode; reason: string };
 
 /** Thrown by a handler for an event it can never apply (retrying would not help): dead-letter at once. */
 export class UnprocessableEvent extends Error {}
@@ -50,9 +62,10 @@ export class UnprocessableEvent extends Error {}
  * one transaction, so a redelivered event has no second effect. The messages Kafka hands over
  * together are applied in one transaction, in order; should any of them fail, that transaction
  * rolls back and they are applied one by one, so one bad event never holds up the others. A
- * message that fails validation, or keeps failing after bounded retries, goes to the dead-letter
- * topic with the reason and the consumer moves on. While PostgreSQL is down it waits instead: an
- * outage is not a poison message.
+ * message that cannot be read (whatever its bytes), fails validation, or keeps failing after
+ * bounded retries is recorded in `dead_letter` and sent to the dead-letter topic with the reason,
+ * and the consumer moves on. While PostgreSQL is down it waits instead: an outage is not a poison
+ * message.
  */
 export class InboxConsumer {
   private readonly logger: Logger;
@@ -139,7 +152,7 @@ export class InboxConsumer {
       if (!isRunning() || isStale()) return;
       const chunk: RawMessage[] = batch.messages
         .slice(i, i + size)
-        .map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value }));
+        .map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers }));
       await this.processBatch(chunk);
       resolveOffset(chunk[chunk.length - 1].offset);
       await commitOffsetsIfNecessary();
@@ -166,7 +179,7 @@ export class InboxConsumer {
     const outcomes: Outcome[] = [];
     for (const { message, parsed: p } of parsed) {
       let outcome: Outcome;
-      if (!p.ok) outcome = await this.deadLetter(message, p.reason, null);
+      if (!p.ok) outcome = await this.deadLetter(message, p.code, p.reason, null);
       else if (!this.options.handlers[p.event.type]) outcome = 'skipped';
       else outcome = applied.delete(p.event.eventId) ? 'handled' : 'duplicate';
       if (outcome !== 'dead-lettered') this.counts[outcome] += 1;
@@ -208,7 +221,7 @@ export class InboxConsumer {
   /** Processes one raw message to an outcome. Exposed so the whole path can be driven in tests. */
   async process(message: RawMessage): Promise<Outcome> {
     const parsed = this.parse(message);
-    if (!parsed.ok) return this.deadLetter(message, parsed.reason, null);
+    if (!parsed.ok) return this.deadLetter(message, parsed.code, parsed.reason, null);
     const event = parsed.event;
     const handler = this.options.handlers[event.type];
     if (!handler) {
@@ -230,21 +243,52 @@ export class InboxConsumer {
         if (attempt < maxAttempts) await sleep((this.options.retryDelayMs ?? 200) * 2 ** (attempt - 1));
       }
     }
-    return this.deadLetter(message, `handler failed after ${maxAttempts} attempts: ${(lastError as Error)?.message ?? lastError}`, event);
+    const why = (lastError as Error)?.message ?? lastError;
+    const reason = lastError instanceof UnprocessableEvent ? `handler refused the event: ${why}` : `handler failed after ${maxAttempts} attempts: ${why}`;
+    return this.deadLetter(message, 'HANDLER.FAILED', reason, event);
   }
 
-  private parse(message: RawMessage): { ok: true; event: HandledEvent } | { ok: false; reason: string } {
-    if (!message.value) return { ok: false, reason: 'empty message value' };
+  /**
+   * Reads a message into an event, or says why it cannot be one. Never throws: whatever a message
+   * holds, reading it ends in an outcome, so no message can stop the consumer on its offset.
+   */
+  private parse(message: RawMessage): Parsed {
+    try {
+      return this.read(message);
+    } catch (error) {
+      return { ok: false, code: 'MESSAGE.UNREADABLE', reason: `the message could not be read: ${(error as Error)?.message ?? error}` };
+    }
+  }
+
+  /** The checks run from cheapest to dearest, and nothing recursive sees a value before its depth is known to be small. */
+  private read(message: RawMessage): Parsed {
+    const { value } = message;
+    if (value === null || value.length === 0) return { ok: false, code: 'MESSAGE.NO_VALUE', reason: value === null ? 'the message has no value (a tombstone)' : 'empty message value' };
+    const maxBytes = this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    if (value.length > maxBytes) return { ok: false, code: 'MESSAGE.TOO_LARGE', reason: `message value is ${value.length} bytes, over the limit of ${maxBytes}` };
+    const text = bytesAsText(value);
+    if (text === null) {
+      // a raw NUL is as invalid in JSON as bytes that are not UTF-8
+      const utf8 = bytesAsText(value.filter((b) => b !== 0)) !== null;
+      return utf8 ? { ok: false, code: 'MESSAGE.NOT_JSON', reason: 'message value is not valid JSON (it holds a NUL byte)' } : { ok: false, code: 'MESSAGE.NOT_UTF8', reason: 'message value is not valid UTF-8' };
+    }
+    const maxDepth = this.options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    if (jsonNestsDeeperThan(text, maxDepth)) return { ok: false, code: 'MESSAGE.TOO_DEEP', reason: `message value nests deeper than ${maxDepth} levels` };
     let raw: unknown;
     try {
-      raw = JSON.parse(message.value.toString('utf8'));
+      raw = JSON.parse(text);
     } catch {
-      return { ok: false, reason: 'message value is not valid JSON' };
+      return { ok: false, code: 'MESSAGE.NOT_JSON', reason: 'message value is not valid JSON' };
     }
+    const unstorable = findUnstorableString(raw);
+    if (unstorable !== null) return { ok: false, code: 'MESSAGE.UNSTORABLE_TEXT', reason: `invalid event: ${unstorable}: holds a NUL character or a lone surrogate` };
     const result = parseEvent(raw);
-    if (!result.ok) return { ok: false, reason: `invalid event: ${result.errors.join('; ')}` };
-    const key = message.key?.toString('utf8');
-    if (key !== result.value.key) return { ok: false, reason: `message key ${key ?? '(none)'} differs from the envelope key ${result.value.key}` };
+    if (!result.ok) return { ok: false, code: 'MESSAGE.INVALID_EVENT', reason: `invalid event: ${result.errors.join('; ')}` };
+    const key = message.key === null ? null : bytesAsText(message.key);
+    if (key !== result.value.key) {
+      const shown = message.key === null ? '(none)' : key === null ? '(not text)' : JSON.stringify(key.slice(0, 200));
+      return { ok: false, code: 'MESSAGE.KEY_MISMATCH', reason: `message key ${shown} differs from the envelope key ${JSON.stringify(result.value.key)}` };
+    }
     // handlers see one shape per type: the latest version
     return { ok: true, event: upcast(result.value) };
   }
@@ -277,39 +321,98 @@ export class InboxConsumer {
     }
   }
 
-  private async deadLetter(message: RawMessage, reason: string, event: HandledEvent | null): Promise<'dead-lettered'> {
-    this.logger.warn(`dead-lettering ${message.topic}[${message.partition}]@${message.offset}: ${reason}`);
-    const headers: IHeaders = {
-      'dlq-reason': reason.slice(0, 2000),
-      'dlq-consumer': this.options.name,
-      'dlq-original-topic': message.topic,
-      'dlq-original-partition': String(message.partition),
-      'dlq-original-offset': message.offset,
-      'dlq-failed-at': new Date().toISOString(),
+  /**
+   * Records the message in `dead_letter`, then sends it to the dead-letter topic. Both are
+   * idempotent on (consumer, topic, partition, offset) for the table, and harmless to repeat on the
+   * topic, so a redelivery after a failure in between does no harm. Only an outage (PostgreSQL or
+   * Kafka unreachable) makes this throw: the batch is then fetched again, never skipped.
+   */
+  private async deadLetter(message: RawMessage, code: DeadLetterCode, reason: string, event: HandledEvent | null): Promise<'dead-lettered'> {
+    const where = `${message.topic}[${message.partition}]@${message.offset}`;
+    this.logger.warn(`dead-lettering ${where} (${code}): ${reason.slice(0, 500)}`);
+    const letter: DeadLetter = {
+      consumer: this.options.name,
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      key: message.key,
+      value: message.value,
+      headers: message.headers,
+      eventId: event?.eventId ?? null,
+      eventType: event?.type ?? null,
+      code,
+      reason,
     };
-    await this.dlqProducer.send({
-      topic: TOPICS.deadLetters.name,
-      acks: -1,
-      messages: [{ key: message.key, value: message.value, headers }],
-    });
-    await this.dataSource
-      .query(
-        `INSERT INTO dead_letter (consumer, topic, kafka_partition, kafka_offset, message_key, event_id, event_type, reason, payload)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-        [
-          this.options.name,
-          message.topic,
-          message.partition,
-          message.offset,
-          message.key?.toString('utf8') ?? null,
-          event?.eventId ?? null,
-          event?.type ?? null,
-          reason,
-          message.value?.toString('utf8') ?? '',
-        ],
-      )
-      .catch((error) => this.logger.warn(`dead letter not recorded in the database: ${(error as Error).message}`));
+    await this.record(letter);
+    await this.publish(letter);
     this.counts['dead-lettered'] += 1;
     return 'dead-lettered';
   }
+
+  /**
+   * Writes the row; an outage is waited out. A row PostgreSQL refuses twice while it answers is
+   * written without the message's bytes (they stay on the dead-letter topic), so the letter is
+   * listed whatever the message held.
+   */
+  private async record(letter: DeadLetter): Promise<void> {
+    let refusals = 0;
+    let lastRefusal = '';
+    for (;;) {
+      try {
+        if (refusals >= 2) await insertBareDeadLetter(this.dataSource, letter, lastRefusal);
+        else await insertDeadLetter(this.dataSource, letter);
+        return;
+      } catch (error) {
+        if (await this.databaseAnswers()) {
+          refusals += 1;
+          if (refusals > 2) throw error;
+          lastRefusal = (error as Error).message;
+          if (refusals === 2) this.logger.warn(`dead letter ${letter.topic}[${letter.partition}]@${letter.offset} refused by PostgreSQL (${lastRefusal}); recording it without the message`);
+          continue;
+        }
+        if (!this.running) throw error;
+        await this.waitForDatabase();
+      }
+    }
+  }
+
+  /** The message as it came, with the reason in headers; one too large for the topic goes without its value and its own headers (the table has them). */
+  private async publish(letter: DeadLetter): Promise<void> {
+    const dlq: IHeaders = {
+      'dlq-code': letter.code,
+      'dlq-reason': storableText(letter.reason).slice(0, 2000),
+      'dlq-consumer': letter.consumer,
+      'dlq-original-topic': letter.topic,
+      'dlq-original-partition': String(letter.partition),
+      'dlq-original-offset': letter.offset,
+      'dlq-failed-at': new Date().toISOString(),
+    };
+    const send = (m: Message) => this.dlqProducer.send({ topic: TOPICS.deadLetters.name, acks: -1, messages: [m] });
+    try {
+      await send({ key: letter.key, value: letter.value, headers: { ...letter.headers, ...dlq } });
+    } catch (error) {
+      if (!refusedForItsSize(error)) throw error;
+      const key = letter.key !== null && letter.key.length <= 1024 ? letter.key : null;
+      await send({ key, value: null, headers: { ...dlq, 'dlq-omitted': `the message was too large for ${TOPICS.deadLetters.name}; dead_letter holds it` } });
+    }
+  }
+
+  private async databaseAnswers(): Promise<boolean> {
+    try {
+      await this.dataSource.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Kafka's answer for a record the topic will never take, however often it is sent (as opposed to an outage). */
+function refusedForItsSize(error: unknown): boolean {
+  const refusals = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD']);
+  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = Reflect.get(e, 'cause'), depth += 1) {
+    const type: unknown = Reflect.get(e, 'type');
+    if (typeof type === 'string' && refusals.has(type)) return true;
+  }
+  return false;
 }

@@ -7,7 +7,7 @@ import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { InboxConsumer } from './inbox-consumer';
 import { createKafka } from './kafka';
-import { MessagingTables1732400000000 } from './migrations/1732400000000-messaging-tables';
+import { MESSAGING_MIGRATIONS } from './migrations/messaging-migrations';
 import { appendToOutbox, newEvent } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import { provisionTopics } from './topics';
@@ -49,7 +49,7 @@ describe('messaging on the real broker and database', () => {
 
   beforeAll(async () => {
     const url = await recreateTestDatabase('umbrella_messaging_test');
-    dataSource = new DataSource({ type: 'postgres', url, migrations: [MessagingTables1732400000000, EffectTable1732400009999] });
+    dataSource = new DataSource({ type: 'postgres', url, migrations: [...MESSAGING_MIGRATIONS, EffectTable1732400009999] });
     await dataSource.initialize();
     await dataSource.runMigrations();
     kafka = createKafka({ brokers: brokers().split(','), clientId: 'messaging-int-test' });

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { sleep } from '@umbrella/platform';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource, QueryRunner } from 'typeorm';
+import { RelayLedger } from './relay-ledger';
 import { Wakeable } from './wakeable';
 
 export interface OutboxRelayOptions {
@@ -17,6 +18,11 @@ export interface OutboxRelayOptions {
    * requests go to Kafka in one request instead of one each (default 3 ms).
    */
   readonly lingerMs?: number;
+  /**
+   * Events per Kafka request within a batch (default 100); each acknowledged part is marked at
+   * once, so a failure later in the batch sends again only what was not acknowledged.
+   */
+  readonly sendChunkSize?: number;
 }
 
 interface OutboxRow {
@@ -33,8 +39,10 @@ const RELAY_LOCK = 7_211_002;
 
 /**
  * Publishes the outbox to Kafka in commit order. Several instances may run: the one holding the
- * advisory lock publishes, the others stand by. A crash after publishing but before marking rows
- * sent republishes them (at-least-once); consumers deduplicate on the event id.
+ * advisory lock publishes, the others stand by. A row is marked only after Kafka acknowledged it,
+ * part by part: rows acknowledged but not marked (the database failed in between) are remembered
+ * and marked before anything is read or sent again, not republished. A crash between send and mark
+ * republishes them (at-least-once); consumers deduplicate on the event id.
  */
 export class OutboxRelay {
   private readonly logger: Logger;
@@ -47,6 +55,8 @@ export class OutboxRelay {
   private loop: Promise<void> | null = null;
   private failures = 0;
   private lastPurge = 0;
+  private readonly ledger = new RelayLedger();
+  /** Events Kafka acknowledged from this instance. */
   published = 0;
 
   constructor(
@@ -68,6 +78,11 @@ export class OutboxRelay {
     return this.leader;
   }
 
+  /** Events this instance sent again after a send that failed, or found already published by another instance after sending them. */
+  get republished(): number {
+    return this.ledger.republished;
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -84,6 +99,8 @@ export class OutboxRelay {
     this.running = false;
     this.wakeable.nudge();
     await this.loop;
+    // what Kafka has is marked now, so the next leader does not send it again
+    if (this.ledger.toMark.length > 0) await this.markAcknowledged().catch(() => undefined);
     await this.resign();
     if (this.producerConnected) await this.producer.disconnect().catch(() => undefined);
     this.producerConnected = false;
@@ -91,26 +108,73 @@ export class OutboxRelay {
 
   /** Publishes at most one batch; returns how many events it published. Exposed for tests. */
   async publishBatch(): Promise<number> {
+    try {
+      return await this.sendBatch();
+    } catch (error) {
+      await this.recover(error);
+      throw error;
+    }
+  }
+
+  private async sendBatch(): Promise<number> {
+    // rows Kafka already has are marked before the outbox is read: otherwise they would be read, and sent, again
+    await this.markAcknowledged();
     const runner = await this.connection();
     const rows: OutboxRow[] = await runner.query(
       `SELECT id, topic, message_key, event_id, event_type, envelope::text AS envelope
          FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
       [this.options.batchSize ?? 500],
     );
+    this.ledger.read(rows.map((r) => r.id));
     if (rows.length === 0) return 0;
     if (!this.producerConnected) {
       await this.producer.connect();
       this.producerConnected = true;
     }
-    await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows) });
-    await runner.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
-    this.published += rows.length;
+    const chunkSize = this.options.sendChunkSize ?? 100;
+    for (let i = 0; i < rows.length; i += chunkSize) {
+      const chunk = rows.slice(i, i + chunkSize);
+      const ids = chunk.map((r) => r.id);
+      this.ledger.sending(ids);
+      try {
+        await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(chunk) });
+      } catch (error) {
+        // the parts before this one are marked already: only this part and the rest will be sent again
+        this.ledger.sendFailed(ids);
+        throw error;
+      }
+      this.ledger.sent(ids);
+      this.published += ids.length;
+      await this.markAcknowledged();
+    }
     return rows.length;
+  }
+
+  /** Marks the rows Kafka acknowledged. Rows another instance marked already were published twice: the ledger counts them. */
+  private async markAcknowledged(): Promise<void> {
+    const ids = this.ledger.toMark;
+    if (ids.length === 0) return;
+    const runner = await this.connection();
+    let updated: { id: string }[];
+    try {
+      updated = await runner.query(
+        `WITH marked AS (UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[]) AND published_at IS NULL RETURNING id)
+         SELECT id::text AS id FROM marked`,
+        [ids],
+      );
+    } catch (error) {
+      // an error PostgreSQL sent (it has a SQLSTATE) means the statement failed; a dropped connection leaves it unknown
+      this.ledger.markFailed(ids, isSqlState(Reflect.get(Object(error), 'code')));
+      throw error;
+    }
+    this.ledger.marked(ids, new Set(updated.map((r) => r.id)));
   }
 
   private async run(): Promise<void> {
     while (this.running) {
       try {
+        // rows this instance sent are marked even if it no longer leads, so the leader does not send them again
+        if (this.ledger.toMark.length > 0) await this.markAcknowledged();
         if (!(await this.lead())) {
           await this.wakeable.sleep(this.options.standbyPollMs ?? 2000);
           continue;
@@ -189,6 +253,10 @@ export class OutboxRelay {
     this.lastPurge = Date.now();
     await this.dataSource.query(`DELETE FROM outbox WHERE published_at < now() - interval '7 days'`);
   }
+}
+
+function isSqlState(code: unknown): boolean {
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 }
 
 function groupByTopic(rows: readonly OutboxRow[]) {

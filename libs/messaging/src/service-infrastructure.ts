@@ -1,7 +1,7 @@
 import { DynamicModule } from '@nestjs/common';
 import { DatabaseOptions, PlatformModule, ServiceConfig } from '@umbrella/platform';
 import { MessagingModule } from './messaging.module';
-import { MessagingTables1732400000000 } from './migrations/1732400000000-messaging-tables';
+import { MESSAGING_MIGRATIONS } from './migrations/messaging-migrations';
 
 export interface ServiceInfrastructure {
   /** Names the Kafka clients, with the instance id. */
@@ -24,7 +24,7 @@ export function serviceInfrastructure(config: ServiceConfig, infra: ServiceInfra
         poolWaitMs: config.DATABASE_POOL_WAIT_MS,
         lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS,
         entities: infra.entities ?? [],
-        migrations: [MessagingTables1732400000000, ...(infra.migrations as [])],
+        migrations: [...MESSAGING_MIGRATIONS, ...(infra.migrations as [])],
       },
     }),
     MessagingModule.forRoot({

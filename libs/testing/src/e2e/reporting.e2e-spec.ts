@@ -18,6 +18,8 @@ const run = randomUUID().slice(0, 8);
 const REGION = `rep-${run}`;
 const [A, B, C] = ['a', 'b', 'c'].map((x) => `rep-${run}-${x}`);
 const brokers = () => process.env.KAFKA_BROKERS as string;
+/** An event-shaped value whose data nests 5,000 levels deep. */
+const DEEP = `{"type":"ReferralRequested","data":{"x":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
 
 describe('reporting', () => {
   let platform: TestPlatform;
@@ -171,7 +173,36 @@ describe('reporting', () => {
     expect((await report('/reports/summary', tokens[A])).status).toBe(403);
     expect((await http('POST', platform.url('reporting', '/reports/rebuild'), { token: tokens[A] })).status).toBe(403);
     const dead = await http('GET', platform.url('reporting', '/dead-letters?consumer=reporting.projections&limit=1000'), { token: tokens.operator });
-    expect(dead.body.find((d: { key: string }) => d.key === `bad-${run}`)).toMatchObject({ reason: 'invalid event: type: unknown event ReferralRequested v99' });
+    expect(dead.body.find((d: { key: string }) => d.key === `bad-${run}`)).toMatchObject({ reason: 'invalid event: type: unknown event ReferralRequested v99', code: 'MESSAGE.INVALID_EVENT' });
+  });
+
+  it('lists poison messages whatever their bytes, and counts republished events on /metrics', async () => {
+    const producer = new Kafka({ clientId: 'reporting-e2e', brokers: brokers().split(','), logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    await producer.send({
+      topic: TOPICS.referrals.name,
+      messages: [
+        // poison PostgreSQL text cannot hold, and nesting deep enough to overflow a recursive validator: operators must still see them
+        { key: `nul-${run}`, value: Buffer.from('{"eventId":"a\u0000b"}') },
+        { key: `deep-${run}`, value: DEEP },
+        { key: Buffer.from(`key-${run}\u0000`), value: Buffer.from([0xff, 0x00, 0xfe]) },
+      ],
+    });
+    await producer.disconnect();
+    type Listed = { key: string | null; keyBase64: string | null };
+    const listed = await waitFor(async () => {
+      const res = await http('GET', platform.url('reporting', '/dead-letters?consumer=reporting.projections&limit=1000'), { token: tokens.operator });
+      const find = (match: (d: Listed) => boolean) => (res.body as Listed[]).find(match);
+      const found = [find((d) => d.key === `nul-${run}`), find((d) => d.key === `deep-${run}`), find((d) => d.keyBase64 === Buffer.from(`key-${run}\u0000`).toString('base64'))];
+      return found.every(Boolean) ? found : undefined;
+    }, { what: 'the poison messages on GET /dead-letters' });
+    expect(listed).toEqual([
+      expect.objectContaining({ code: 'MESSAGE.NOT_JSON', payload: null, payloadBase64: expect.any(String) }),
+      expect.objectContaining({ code: 'MESSAGE.TOO_DEEP', payload: DEEP, payloadBytes: DEEP.length, payloadTruncated: false }),
+      expect.objectContaining({ key: null, code: 'MESSAGE.NOT_UTF8', payload: null, payloadBase64: Buffer.from([0xff, 0x00, 0xfe]).toString('base64') }),
+    ]);
+    const metrics = await http('GET', platform.url('reporting', '/metrics'), { token: tokens.operator });
+    expect((metrics.body as string).split('\n')).toEqual(expect.arrayContaining([expect.stringMatching(/^umbrella_outbox_republished_total \d+$/)]));
   });
 
   it('publishes the committed event catalogue, without a token', async () => {

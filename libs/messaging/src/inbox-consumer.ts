@@ -93,6 +93,14 @@ export class InboxConsumer {
       allowAutoTopicCreation: false,
     });
     this.dlqProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    // kafkajs restarts a consumer after a retriable error by itself, but leaves it stopped after any
+    // other: a service must never sit there silently not consuming, so it reconnects (with backoff)
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || !this.running) return;
+      this.logger.error(`consumer stopped by an error Kafka does not retry (${payload.error.message}); reconnecting`);
+      this.connected = false;
+      this.loop = this.connectLoop();
+    });
   }
 
   get name(): string {

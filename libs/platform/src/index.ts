@@ -9,3 +9,8 @@ export * from './auth/token-verifier';
 export * from './auth/auth.guard';
 export * from './audit/audit';
 export * from './audit/audit-log.migration';
+export * from './error-codes';
+export * from './input/unsafe-input';
+export * from './input/input.guard';
+export * from './input/request-body';
+export * from './input/uuid';

@@ -4,7 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfigError } from './config';
 import { ErrorFilter, validationPipe } from './http';
 import { InputGuard } from './input/input.guard';
-import { jsonBody, refuseUndecodablePath, requireJsonBody } from './input/request-body';
+import { jsonBody, refuseUndecodableTarget, requireJsonBody } from './input/request-body';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -28,7 +28,7 @@ export interface ServiceDescription {
  * shutdown hooks. Every refusal on the way is answered by the ErrorFilter.
  */
 export function configureHttp(app: INestApplication, service: ServiceDescription): void {
-  app.use(refuseUndecodablePath);
+  app.use(refuseUndecodableTarget);
   app.use(requireJsonBody);
   for (const [path, limit] of Object.entries(service.bodyLimits ?? {})) app.use(path, jsonBody(limit));
   app.use(jsonBody());

@@ -11,7 +11,7 @@ export const PLATFORM_ERRORS = {
   MALFORMED_JSON: 400,
   /** the body is over the route's limit */
   PAYLOAD_TOO_LARGE: 413,
-  /** a body that is not `application/json` in UTF-8, or a content encoding other than gzip, deflate or br */
+  /** a body that is not `application/json` in a Unicode encoding, or a content encoding other than gzip, deflate or br */
   UNSUPPORTED_MEDIA_TYPE: 415,
   /** no such route, or not with this method */
   'ROUTE.NOT_FOUND': 404,

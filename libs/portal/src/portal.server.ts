@@ -7,7 +7,7 @@ import { Api, ApiClient, formErrors, SessionExpired } from './api';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, PortalConfig } from './config';
 import { html, raw, Safe } from './html';
 import { authorizationUrl, checkCallback, discover, exchangeCode, OidcClient, PENDING_SIGN_IN_TTL_SECONDS, PendingSignIn, ProviderMetadata, safeReturnTo, startSignIn } from './oidc';
-import { clientErrorOf, formsOnly, readablePath, refererPath, Refuse, safeFields } from './request-input';
+import { clientErrorOf, formsOnly, readableTarget, refererPath, Refuse, safeFields } from './request-input';
 import { cookie, CookieSealer, parseCookies, Session, sessionFromToken } from './session';
 import { DOMAINS, emptyForm, errorSummary, field, FormState, INBOX_SCRIPT, Nav, page, PATTERNS, REASONS, timeLeft } from './views';
 
@@ -62,7 +62,7 @@ export function createPortalApp(config: PortalConfig): express.Express {
     res.status(status).type('html').send(page(title, nav(session), content, { script }));
   const refuse: Refuse = (res, status, message, problems = []) =>
     send(res, status, status === 413 ? 'Form too large' : 'Request not accepted', undefined, html`<div class="error-summary" role="alert"><p>${message}</p>${problems.length ? html`<ul>${problems.map((p) => html`<li>${p}</li>`)}</ul>` : ''}</div><p><a href="/">Go to the start</a></p>`);
-  app.use(readablePath(refuse));
+  app.use(readableTarget(refuse));
   app.use(formsOnly(refuse));
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
   app.use(safeFields(refuse));

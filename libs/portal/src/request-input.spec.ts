@@ -52,10 +52,13 @@ describe('what the portal refuses before any page runs', () => {
     expect(res).toMatchObject({ status: 415, type: expect.stringContaining('text/html') });
   });
 
-  it('answers a broken percent-escape in the path with 400, naming it', async () => {
+  it('answers a broken percent-escape in the path or the query with 400, naming it', async () => {
     const res = await call('POST', '/referrals/%E0%A4%A/accept', { body: 'x=1', headers: form });
     expect(res.status).toBe(400);
     expect(res.text).toContain('path: &#39;%E0%A4%A&#39; is not percent-encoded UTF-8');
+    const query = await call('GET', '/sign-in?notice=%E0%A4%A');
+    expect(query.status).toBe(400);
+    expect(query.text).toContain('notice: &#39;notice=%E0%A4%A&#39; is not percent-encoded UTF-8');
   });
 
   it('answers NUL in the path, the query or a form field with 400, naming the field', async () => {

@@ -1,26 +1,21 @@
 import type { NextFunction, Request, Response } from 'express';
-import { unsafeInputProblems, unsafeTextProblem } from '@umbrella/platform';
+import { undecodableTargetProblems, unsafeInputProblems, unsafeTextProblem } from '@umbrella/platform';
 
 /** How the portal answers a request it cannot read: a page with the status and what was wrong. */
 export type Refuse = (res: Response, status: number, message: string, problems?: readonly string[]) => void;
 
 /**
- * The path must decode (a broken escape such as `%E0%A4%A` would fail inside Express's router)
- * and hold no NUL: the same rules as the services', answered as a page.
+ * The path and query must decode (a broken escape such as `%E0%A4%A` would fail inside Express's
+ * router) and the path hold no NUL: the same rules as the services', answered as a page.
  */
-export function readablePath(refuse: Refuse) {
+export function readableTarget(refuse: Refuse) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const problems: string[] = [];
-    for (const segment of req.path.split('/')) {
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(segment);
-      } catch {
-        problems.push(`path: '${segment.slice(0, 60)}' is not percent-encoded UTF-8`);
-        continue;
+    const problems = undecodableTargetProblems(req.originalUrl);
+    if (problems.length === 0) {
+      for (const segment of req.path.split('/')) {
+        const problem = unsafeTextProblem(decodeURIComponent(segment));
+        if (problem) problems.push(`path: ${problem}`);
       }
-      const problem = unsafeTextProblem(decoded);
-      if (problem) problems.push(`path: ${problem}`);
     }
     if (problems.length > 0) return refuse(res, 400, 'This address cannot be read.', problems);
     next();

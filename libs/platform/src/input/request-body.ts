@@ -2,6 +2,7 @@ import { HttpStatus } from '@nestjs/common';
 import { json, NextFunction, Request, RequestHandler, Response } from 'express';
 import { VALIDATION_FAILED_MESSAGE } from '../error-codes';
 import { CodedHttpException } from '../http';
+import { undecodableTargetProblems } from './unsafe-input';
 
 /*
  * What Express does before a route is known — decoding the path, reading the body — refuses bad
@@ -15,28 +16,14 @@ export const DEFAULT_BODY_LIMIT = '256kb';
 
 /**
  * Express decodes path parameters with decodeURIComponent while it matches routes, and a broken
- * escape (`%E0%A4%A`) fails there with an error that names no parameter. Every segment is checked
- * first, so such a path is a validation failure like any other.
+ * escape (`%E0%A4%A`) fails there with an error that names no parameter; in the query it becomes
+ * replacement characters. The request target is checked first, so either is a validation failure
+ * like any other.
  */
-export function refuseUndecodablePath(req: Request, _res: Response, next: NextFunction): void {
-  const bad = req.path.split('/').filter((segment) => {
-    if (!segment.includes('%')) return false;
-    try {
-      decodeURIComponent(segment);
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  if (bad.length === 0) return next();
-  next(
-    new CodedHttpException(
-      HttpStatus.BAD_REQUEST,
-      'VALIDATION_FAILED',
-      VALIDATION_FAILED_MESSAGE,
-      bad.slice(0, 10).map((segment) => `path: '${segment.slice(0, 60)}' is not percent-encoded UTF-8`),
-    ),
-  );
+export function refuseUndecodableTarget(req: Request, _res: Response, next: NextFunction): void {
+  const problems = undecodableTargetProblems(req.originalUrl);
+  if (problems.length === 0) return next();
+  next(new CodedHttpException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', VALIDATION_FAILED_MESSAGE, problems));
 }
 
 /** A body is JSON or nothing: anything else would reach validation as an empty object and be refused for the wrong reason. */
@@ -61,7 +48,7 @@ export function bodyReadRefusal(error: unknown, limit = DEFAULT_BODY_LIMIT): Cod
       return new CodedHttpException(
         HttpStatus.UNSUPPORTED_MEDIA_TYPE,
         'UNSUPPORTED_MEDIA_TYPE',
-        'The request body must be JSON in UTF-8, sent as is or with Content-Encoding gzip, deflate or br.',
+        'The request body must be JSON in a Unicode encoding (UTF-8), sent as is or with Content-Encoding gzip, deflate or br.',
       );
     default:
       // an aborted request, a length that does not match, a broken compressed stream

@@ -117,15 +117,24 @@ describe('the HTTP input every service shares', () => {
     expect(filtered).toHaveBeenCalledTimes(4);
   });
 
+  it('refuses field names that validation would silently drop', async () => {
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      const res = await call('POST', '/things', { body: `{"name":"x","contact":{},"${key}":{"name":"y"}}` });
+      expect(res).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', errors: [`${key}: the field name is reserved and cannot be used`] } });
+    }
+    expect(await call('GET', '/things?__proto__=x')).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+  });
+
   it('refuses an email with a lone surrogate as a validation failure (the validator would throw)', async () => {
     const res = await call('POST', '/things', { body: JSON.stringify({ name: 'x', contact: { email: 'x\uD800y' } }) });
     expect(res).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', errors: ['contact.email: must not contain a lone UTF-16 surrogate (not a Unicode character)'] } });
   });
 
-  it('refuses a broken percent-escape in the path, naming it', async () => {
+  it('refuses a broken percent-escape in the path or the query, naming it', async () => {
     expect(await call('GET', '/things/%E0%A4%A')).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', errors: ["path: '%E0%A4%A' is not percent-encoded UTF-8"] } });
     expect(await call('GET', '/nowhere/%zz')).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
-    expect(filtered).toHaveBeenCalledTimes(2);
+    expect(await call('GET', '/things?region=a%FFb')).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', errors: ["region: 'region=a%FFb' is not percent-encoded UTF-8"] } });
+    expect(filtered).toHaveBeenCalledTimes(3);
   });
 
   it('refuses bodies that are not JSON, do not parse or are too large, each with its code', async () => {

@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, unsafeInputProblems, unsafeTextProblem } from './unsafe-input';
+import { MAX_JSON_DEPTH, undecodableTargetProblems, unsafeInputProblems, unsafeTextProblem } from './unsafe-input';
 
 /** `depth` objects nested in each other, built without recursion: `{ a: { a: … 1 } }`. */
 function nested(depth: number, leaf: unknown = 1): unknown {
@@ -45,6 +45,14 @@ describe('unsafe input', () => {
     ]);
   });
 
+  it('refuses field names that would vanish on the way to validation', () => {
+    expect(unsafeInputProblems(JSON.parse('{"agreementVersion":"1","__proto__":{"x":1},"a":{"constructor":1,"prototype":2}}'))).toEqual([
+      '__proto__: the field name is reserved and cannot be used',
+      'a.constructor: the field name is reserved and cannot be used',
+      'a.prototype: the field name is reserved and cannot be used',
+    ]);
+  });
+
   it('names the value itself when it is a string', () => {
     expect(unsafeInputProblems('\u0000', 'body')).toEqual(['body: must not contain a NUL character (U+0000)']);
   });
@@ -73,5 +81,19 @@ describe('unsafe input', () => {
 
   it('accepts ordinary values of every JSON type', () => {
     expect(unsafeInputProblems({ a: 1, b: true, c: null, d: ['x', { e: 'é' }], f: '' })).toEqual([]);
+  });
+});
+
+describe('undecodable request targets', () => {
+  it('names each path segment and query parameter that is not percent-encoded UTF-8', () => {
+    expect(undecodableTargetProblems('/referrals/%E0%A4%A/accept?region=%zz&ok=%C3%A9&%ff=1')).toEqual([
+      "path: '%E0%A4%A' is not percent-encoded UTF-8",
+      "region: 'region=%zz' is not percent-encoded UTF-8",
+      "query: '%ff=1' is not percent-encoded UTF-8",
+    ]);
+  });
+
+  it('accepts what decodes, however odd', () => {
+    expect(undecodableTargetProblems('/clients/c-%00/journey?q=a+b%20c&x=%F0%9F%92%A5&flag&=&')).toEqual([]);
   });
 });

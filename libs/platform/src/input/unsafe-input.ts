@@ -23,6 +23,20 @@ export function unsafeTextProblem(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Field names JavaScript gives a meaning of its own: class-transformer drops them (or, for
+ * `__proto__`, swaps the object's prototype) on the way to validation, so they would vanish
+ * silently instead of being refused like any other unknown field.
+ */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** What is wrong with a field name, or `undefined`. */
+function fieldNameProblem(key: string): string | undefined {
+  if (RESERVED_NAMES.has(key)) return 'the field name is reserved and cannot be used';
+  const problem = unsafeTextProblem(key);
+  return problem ? `the field name ${problem}` : undefined;
+}
+
 /** A path segment as it can safely be shown: unsafe characters escaped, long keys cut. */
 function shown(segment: string): string {
   // eslint-disable-next-line no-control-regex
@@ -47,7 +61,8 @@ function pathOf(visit: Visit, root: string): string {
 /**
  * Walks a parsed request value (a body, the query, the path parameters) without recursion and
  * returns one `field: problem` line per problem found, in the format of validation errors:
- * nesting deeper than `maxDepth`, and strings — values or keys — that `unsafeTextProblem` refuses.
+ * nesting deeper than `maxDepth`, strings — values or keys — that `unsafeTextProblem` refuses, and
+ * reserved field names.
  * `root` names the value itself when it is not an object (e.g. `body` for a JSON string body).
  */
 export function unsafeInputProblems(value: unknown, root = '', maxDepth = MAX_JSON_DEPTH): string[] {
@@ -72,13 +87,44 @@ export function unsafeInputProblems(value: unknown, root = '', maxDepth = MAX_JS
     } else {
       for (const key of Object.keys(v)) {
         const child: Visit = { value: (v as Record<string, unknown>)[key], key, parent: visit, depth: visit.depth + 1 };
-        const problem = unsafeTextProblem(key);
-        if (problem) problems.push(`${pathOf(child, root)}: the field name ${problem}`);
+        const problem = fieldNameProblem(key);
+        if (problem) problems.push(`${pathOf(child, root)}: ${problem}`);
         else children.push(child);
       }
     }
     // pushed in reverse so that problems come out in the document's order
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return problems.slice(0, MAX_PROBLEMS);
+}
+
+function decodes(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What in a request target (path and query, as sent) is not percent-encoded UTF-8, e.g.
+ * `%E0%A4%A`: Express would fail on it while matching routes, naming no parameter, or decode it
+ * into replacement characters. One line per bad path segment or query parameter.
+ */
+export function undecodableTargetProblems(target: string): string[] {
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  const query = q < 0 ? '' : target.slice(q + 1);
+  const problems: string[] = [];
+  for (const segment of path.split('/')) {
+    if (!decodes(segment)) problems.push(`path: '${segment.slice(0, 60)}' is not percent-encoded UTF-8`);
+  }
+  for (const part of query ? query.split('&') : []) {
+    const [key] = part.split('=', 1);
+    if (decodes(part.replace(/\+/g, ' '))) continue;
+    const name = decodes(key.replace(/\+/g, ' ')) ? shown(decodeURIComponent(key.replace(/\+/g, ' '))) : 'query';
+    problems.push(`${name}: '${part.slice(0, 60)}' is not percent-encoded UTF-8`);
   }
   return problems.slice(0, MAX_PROBLEMS);
 }

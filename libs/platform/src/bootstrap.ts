@@ -5,6 +5,7 @@ import { ConfigError } from './config';
 import { ErrorFilter, validationPipe } from './http';
 import { InputGuard } from './input/input.guard';
 import { jsonBody, refuseUndecodableTarget, requireJsonBody } from './input/request-body';
+import { answerUnreadableRequest } from './input/unreadable-request';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -28,6 +29,7 @@ export interface ServiceDescription {
  * shutdown hooks. Every refusal on the way is answered by the ErrorFilter.
  */
 export function configureHttp(app: INestApplication, service: ServiceDescription): void {
+  app.getHttpServer().on('clientError', answerUnreadableRequest);
   app.use(refuseUndecodableTarget);
   app.use(requireJsonBody);
   for (const [path, limit] of Object.entries(service.bodyLimits ?? {})) app.use(path, jsonBody(limit));

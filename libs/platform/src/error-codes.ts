@@ -15,6 +15,12 @@ export const PLATFORM_ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   /** no such route, or not with this method */
   'ROUTE.NOT_FOUND': 404,
+  /** Node's HTTP parser could not read the request (e.g. a NUL in a header) */
+  MALFORMED_REQUEST: 400,
+  /** the request line and headers are over 16 kB */
+  HEADERS_TOO_LARGE: 431,
+  /** the request's headers did not arrive in time */
+  REQUEST_TIMEOUT: 408,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
 } as const satisfies Record<string, number>;

@@ -14,3 +14,4 @@ export * from './input/unsafe-input';
 export * from './input/input.guard';
 export * from './input/request-body';
 export * from './input/uuid';
+export * from './input/unreadable-request';

@@ -1,4 +1,4 @@
-import { AddressInfo } from 'node:net';
+import { AddressInfo, connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { Body, Controller, Get, INestApplication, Module, Param, Post, Query } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -157,6 +157,25 @@ describe('the HTTP input every service shares', () => {
     const id = '6f1c2b9e-3d4a-4b5c-8d6e-7f8091a2b3c4';
     const res = await fetch(`${base}/things/${id}/touch`, { method: 'POST', headers: { 'content-length': '0' } });
     expect(res.status).toBe(201);
+  });
+
+  /** Bytes sent as they are, for what no HTTP client would send; resolves to all that comes back. */
+  function raw(bytes: string): Promise<string> {
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.end(bytes));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+      socket.on('end', () => resolve(answer));
+      socket.on('error', reject);
+    });
+  }
+
+  it('answers what is not readable HTTP in the error shape, with a documented code', async () => {
+    const nul = await raw('GET /things HTTP/1.1\r\nHost: x\r\nX-Note: a\u0000b\r\n\r\n');
+    expect(nul).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(nul.slice(nul.indexOf('\r\n\r\n') + 4))).toEqual({ statusCode: 400, code: 'MALFORMED_REQUEST', message: 'The request is not readable HTTP.' });
+    expect(await call('GET', `/things?region=${'x'.repeat(20_000)}`)).toMatchObject({ status: 431, body: { code: 'HEADERS_TOO_LARGE' } });
   });
 
   it('answers a route or method that does not exist with ROUTE.NOT_FOUND', async () => {

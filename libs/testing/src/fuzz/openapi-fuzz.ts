@@ -483,6 +483,13 @@ const SURE: Record<string, Mutation> = {
     d.expect = { status: 400, code: 'VALIDATION_FAILED' };
     return true;
   },
+  'query.too-long': (_op, d, { random }) => {
+    const n = random.pick([17_000, 40_000]);
+    d.query.push(['q', 'x'.repeat(n)]);
+    d.notes.push(`query of ${n} characters`);
+    d.expect = { status: 431, code: 'HEADERS_TOO_LARGE' };
+    return true;
+  },
   'query.bad-enum': (op, d, { random }) => {
     const enums = op.query.filter((q) => q.schema?.enum?.length);
     if (enums.length === 0) return false;

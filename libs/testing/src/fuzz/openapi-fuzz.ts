@@ -57,6 +57,8 @@ export type FuzzAuth = { readonly kind: 'role' } | { readonly kind: 'forged'; re
 export interface FuzzCase {
   /** What is wrong with the request, e.g. `body.wrong-type`. */
   readonly kind: string;
+  /** Every mutation applied: the kind, and on a write, the sure one paired with an unsure kind. */
+  readonly mutations: readonly string[];
   readonly operation: FuzzOperation;
   readonly method: string;
   /** The path and query, percent-encoded as they go on the wire. */
@@ -229,10 +231,11 @@ function plausible(schema: Schema, random: Random, depth = 0): Json {
   }
 }
 
-/** A place in a body: the path to it and its schema. */
+/** A place in a body: the path to it, its schema, and the schema of the object it is a field of. */
 interface Slot {
   readonly path: readonly (string | number)[];
   readonly schema: Schema;
+  readonly parent?: Schema;
 }
 
 function slotsOf(schema: Schema, value: Json, path: (string | number)[] = [], out: Slot[] = []): Slot[] {
@@ -245,7 +248,7 @@ function slotsOf(schema: Schema, value: Json, path: (string | number)[] = [], ou
   } else if (schema.properties && value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Deep)) {
     for (const [k, s] of Object.entries(schema.properties)) {
       if (!(k in value)) continue;
-      out.push({ path: [...path, k], schema: s });
+      out.push({ path: [...path, k], schema: s, parent: schema });
       slotsOf(s, value[k], [...path, k], out);
     }
   }
@@ -341,12 +344,7 @@ const SURE: Record<string, Mutation> = {
   },
   'body.missing-required': (op, d, { random }) => {
     if (!op.body || d.body === undefined) return false;
-    const required = [...slotsOf(op.body, d.body)]
-      .filter((s) => typeof s.path[s.path.length - 1] === 'string')
-      .filter((s) => {
-        const parentSchema = s.path.length === 1 ? op.body : slotsOf(op.body as Schema, d.body as Json).find((p) => p.path.join('.') === s.path.slice(0, -1).join('.'))?.schema;
-        return parentSchema?.required?.includes(s.path[s.path.length - 1] as string);
-      });
+    const required = slotsOf(op.body, d.body).filter((s) => s.parent?.required?.includes(s.path[s.path.length - 1] as string));
     if (required.length === 0) return false;
     const slot = random.pick(required);
     setBody(d, deleteAt(d.body, slot.path), `without ${slot.path.join('.')}`);
@@ -484,7 +482,7 @@ const SURE: Record<string, Mutation> = {
     return true;
   },
   'query.too-long': (_op, d, { random }) => {
-    const n = random.pick([17_000, 40_000]);
+    const n = random.pick([17_000, 20_000]);
     d.query.push(['q', 'x'.repeat(n)]);
     d.notes.push(`query of ${n} characters`);
     d.expect = { status: 431, code: 'HEADERS_TOO_LARGE' };
@@ -500,6 +498,9 @@ const SURE: Record<string, Mutation> = {
     return true;
   },
 };
+
+/** The kinds of mutation a service must refuse whatever its handler would do. */
+export const SURE_KINDS: readonly string[] = Object.keys(SURE);
 
 function unsafeString(op: FuzzOperation, d: Draft, random: Random, pool: readonly string[], what: string): boolean {
   const value = random.pick(pool);
@@ -586,14 +587,14 @@ function draftFor(op: FuzzOperation, ctx: FuzzContext): Draft {
   return { path, query: [], body, headers: {}, auth: { kind: 'role' }, method: op.method, notes: [] };
 }
 
-function finish(op: FuzzOperation, d: Draft, kind: string): FuzzCase {
+function finish(op: FuzzOperation, d: Draft, kind: string, mutations: readonly string[]): FuzzCase {
   const headers = { ...d.headers };
   let body: string | Uint8Array | undefined = d.rawBody;
   if (body === undefined && d.body !== undefined) {
     body = toJson(d.body);
     headers['content-type'] ??= 'application/json';
   }
-  return { kind, operation: op, method: d.method, target: targetOf(op, d), auth: d.auth, headers, body, expect: d.expect, note: d.notes.join('; ') };
+  return { kind, mutations, operation: op, method: d.method, target: targetOf(op, d), auth: d.auth, headers, body, expect: d.expect, note: d.notes.join('; ') };
 }
 
 /**
@@ -622,14 +623,17 @@ export function casesFor(op: FuzzOperation, ctx: FuzzContext, count: number): Fu
       if (kinds.length === 0) break;
       continue;
     }
+    const mutations = [name];
     if (paired) {
       // whatever the unsure mutation did, the request must still be refused: one sure mutation
       // more (a NUL in the query always applies)
       const first = ctx.random.pick(['body.extra-field', 'body.wrong-type', 'body.nul', 'body.deep']);
-      if (!SURE[first](op, d, ctx)) SURE['query.nul'](op, d, ctx);
+      const sure = SURE[first](op, d, ctx) ? first : 'query.nul';
+      if (sure === 'query.nul') SURE[sure](op, d, ctx);
+      mutations.push(sure);
       d.expect = undefined;
     }
-    cases.push(finish(op, d, name));
+    cases.push(finish(op, d, name, mutations));
   }
   return cases;
 }
@@ -640,5 +644,5 @@ export function roleProbe(op: FuzzOperation, ctx: FuzzContext): FuzzCase {
   d.body = undefined;
   d.query.push(['probe', '%00']);
   d.notes.push('role probe');
-  return finish(op, d, 'probe');
+  return finish(op, d, 'probe', ['query.nul']);
 }

@@ -1,5 +1,6 @@
 import { AGENCY_ID, AGREEMENT_VERSION } from '@umbrella/contracts';
-import { IsUUID, Matches } from 'class-validator';
+import { IsUuid } from '@umbrella/platform';
+import { Matches } from 'class-validator';
 
 export class AgencyIdParam {
   @Matches(AGENCY_ID, { message: 'agencyId must be an agency id (lowercase letters, digits, dashes)' })
@@ -7,7 +8,7 @@ export class AgencyIdParam {
 }
 
 export class ServiceIdParam {
-  @IsUUID('all', { message: 'id must be a service id (UUID)' })
+  @IsUuid('id must be a service id (UUID)')
   id: string;
 }
 

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable, ParseUUIDPipe, PipeTransform } from '@nestjs/common';
+import { HttpStatus, Injectable, PipeTransform } from '@nestjs/common';
 import { PSEUDONYMOUS_ID, PSEUDONYMOUS_ID_MESSAGE } from '@umbrella/contracts';
 import { CodedHttpException, correlationIdOf } from '@umbrella/platform';
 import { ValidateBy, ValidationOptions } from 'class-validator';
@@ -39,6 +39,3 @@ export class ParseClientIdPipe implements PipeTransform<string, string> {
   }
 }
 
-/** Path parameters that must be a UUID (400 otherwise). */
-export const parseUuid = (name: string) =>
-  new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST, exceptionFactory: () => new CodedHttpException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', `${name} must be a UUID`, [`${name}: must be a UUID`]) });

@@ -1,10 +1,12 @@
 import { INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, NextFunction, Request, Response } from 'express';
 import { AuditTrail } from './audit/audit';
 import { applyHttpTimeouts, ConfigError, HttpTimeoutSettings } from './config';
 import { ErrorFilter, validationPipe } from './http';
+import { InputGuard } from './input/input.guard';
+import { jsonBody, refuseUndecodableTarget, requireJsonBody } from './input/request-body';
+import { answerUnreadableRequest } from './input/unreadable-request';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -22,11 +24,19 @@ export interface ServiceDescription {
   readonly bodyLimits?: Readonly<Record<string, string>>;
 }
 
-/** Applies what every service's HTTP API shares: validation, error bodies, OpenAPI, shutdown hooks. */
+/**
+ * Applies what every service's HTTP API shares: a readable path, JSON bodies within their limit,
+ * no input that nothing downstream can take (InputGuard), validation, error bodies, OpenAPI,
+ * shutdown hooks. Every refusal on the way is answered by the ErrorFilter.
+ */
 export function configureHttp(app: INestApplication, service: ServiceDescription): void {
-  for (const [path, limit] of Object.entries(service.bodyLimits ?? {})) app.use(path, json({ limit }));
-  app.use(json({ limit: '256kb' }));
-  app.use(bodyErrors);
+  app.getHttpServer().on('clientError', answerUnreadableRequest);
+  app.use(refuseUndecodableTarget);
+  app.use(requireJsonBody);
+  for (const [path, limit] of Object.entries(service.bodyLimits ?? {})) app.use(path, jsonBody(limit));
+  app.use(jsonBody());
+  // after the guards the platform module provides (authentication first: a refusal knows who sent it)
+  app.useGlobalGuards(new InputGuard());
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ErrorFilter(auditTrailOf(app)));
   app.enableShutdownHooks();
@@ -67,20 +77,6 @@ export function exitOnConfigError(error: unknown): never {
   }
   process.stderr.write(`fatal: ${(error as Error)?.stack ?? error}\n`);
   process.exit(1);
-}
-
-/** The body parser's own errors (bad JSON, too large) answered in the API's error shape. */
-function bodyErrors(error: { type?: string; status?: number } | undefined, _req: Request, res: Response, next: NextFunction): void {
-  if (!error) return next();
-  if (error.type === 'entity.parse.failed') {
-    res.status(400).json({ statusCode: 400, code: 'MALFORMED_JSON', message: 'The request body is not valid JSON.' });
-  } else if (error.type === 'entity.too.large') {
-    res.status(413).json({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' });
-  } else if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
-    res.status(error.status).json({ statusCode: error.status, code: 'BAD_REQUEST', message: 'The request body could not be read.' });
-  } else {
-    next(error);
-  }
 }
 
 /** The services audit refusals; an app without a database (none today) answers errors unaudited. */

@@ -12,6 +12,7 @@ import { formatValidationErrors } from '@umbrella/contracts';
 import type { Request, Response } from 'express';
 import type { AuditLocals } from './audit/audit';
 import { classifyDatabaseError } from './database-errors';
+import { PlatformErrorCode, VALIDATION_FAILED_MESSAGE } from './error-codes';
 
 /**
  * The body of every error response: a stable `code` shared by the API, the logs and the docs,
@@ -54,22 +55,23 @@ export function validationPipe(): ValidationPipe {
       new BadRequestException({
         statusCode: 400,
         code: 'VALIDATION_FAILED',
-        message: 'The request is invalid; see errors for each bad field.',
+        message: VALIDATION_FAILED_MESSAGE,
         errors: formatValidationErrors(errors),
       } satisfies ErrorBody),
   });
 }
 
-const DEFAULT_CODES: Record<number, string> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  409: 'CONFLICT',
+/**
+ * Refusals that Nest or Express raise without a code of ours get a documented one: a route that
+ * does not exist (or not with this method), and Nest's own 400s. Any other uncoded status is a
+ * bug of ours, answered as one.
+ */
+const CODES_BY_STATUS: Readonly<Record<number, PlatformErrorCode>> = {
+  400: 'VALIDATION_FAILED',
+  404: 'ROUTE.NOT_FOUND',
+  405: 'ROUTE.NOT_FOUND',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
-  422: 'UNPROCESSABLE',
   503: 'SERVICE_UNAVAILABLE',
 };
 
@@ -110,17 +112,8 @@ export class ErrorFilter implements ExceptionFilter {
       const response = exception.getResponse();
       if (typeof response === 'object' && response !== null && 'code' in response) return response as ErrorBody;
       const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
-      return { statusCode: status, code: DEFAULT_CODES[status] ?? `HTTP_${status}`, message };
-    }
-    // body-parser reports malformed JSON and oversize bodies with a status of its own
-    const parserStatus = (exception as { status?: number; type?: string })?.status;
-    if (typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500) {
-      const type = (exception as { type?: string }).type;
-      return {
-        statusCode: parserStatus,
-        code: type === 'entity.parse.failed' ? 'MALFORMED_JSON' : (DEFAULT_CODES[parserStatus] ?? `HTTP_${parserStatus}`),
-        message: type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : (exception as Error).message,
-      };
+      const code = CODES_BY_STATUS[status];
+      if (code) return { statusCode: status, code, message, ...(code === 'VALIDATION_FAILED' ? { errors: [message] } : {}) };
     }
     const failure = classifyDatabaseError(exception);
     if (failure) return unavailableBody(failure);

@@ -7,6 +7,7 @@ import { Api, ApiClient, formErrors, SessionExpired } from './api';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, PortalConfig } from './config';
 import { html, raw, Safe } from './html';
 import { authorizationUrl, checkCallback, discover, exchangeCode, OidcClient, PENDING_SIGN_IN_TTL_SECONDS, PendingSignIn, ProviderMetadata, safeReturnTo, startSignIn } from './oidc';
+import { clientErrorOf, formsOnly, readableTarget, refererPath, Refuse, safeFields } from './request-input';
 import { cookie, CookieSealer, parseCookies, Session, sessionFromToken } from './session';
 import { DOMAINS, emptyForm, errorSummary, field, FormState, INBOX_SCRIPT, Nav, page, PATTERNS, REASONS, timeLeft } from './views';
 
@@ -43,7 +44,6 @@ export function createPortalApp(config: PortalConfig): express.Express {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.urlencoded({ extended: false, limit: '64kb' }));
   app.use((_req, res, next) => {
     // No framing, no sniffing, scripts and styles from this page only (the inbox poller is inline).
     res.setHeader('X-Frame-Options', 'DENY');
@@ -60,6 +60,13 @@ export function createPortalApp(config: PortalConfig): express.Express {
   const nav = (session?: Session): Nav => ({ session, reportingUrl: config.REPORTING_URL });
   const send = (res: Response, status: number, title: string, session: Session | undefined, content: Safe, script?: string) =>
     res.status(status).type('html').send(page(title, nav(session), content, { script }));
+  const refuse: Refuse = (res, status, message, problems = []) =>
+    send(res, status, status === 413 ? 'Form too large' : 'Request not accepted', undefined, html`<div class="error-summary" role="alert"><p>${message}</p>${problems.length ? html`<ul>${problems.map((p) => html`<li>${p}</li>`)}</ul>` : ''}</div><p><a href="/">Go to the start</a></p>`);
+  app.use(readableTarget(refuse));
+  app.use(formsOnly(refuse));
+  app.use(express.urlencoded({ extended: false, limit: '64kb' }));
+  app.use(safeFields(refuse));
+
   const toSignIn = (res: Response, returnTo: string, notice?: string) =>
     res.redirect(303, `/sign-in?returnTo=${encodeURIComponent(returnTo)}${notice ? `&notice=${encodeURIComponent(notice)}` : ''}`);
   const signIn = (res: Response, token: string, returnTo: string) => {
@@ -71,7 +78,7 @@ export function createPortalApp(config: PortalConfig): express.Express {
   /** Pages behind sign-in; an expired session (the API answers 401) returns to sign-in and back here after. */
   const signedIn = (fn: Handler) => async (req: Request, res: Response, next: NextFunction) => {
     const session = sessionOf(req);
-    const returnTo = req.method === 'GET' ? req.originalUrl : (req.get('referer') ? new URL(req.get('referer') as string).pathname : '/');
+    const returnTo = req.method === 'GET' ? req.originalUrl : refererPath(req.get('referer'));
     if (!session) return toSignIn(res, returnTo, 'Please sign in.');
     try {
       await fn(req, res, session, new ApiClient(bases, session.token));
@@ -547,6 +554,8 @@ ${(answer.body as Record<string, string>[]).map((d) => html`<tr><td>${d.decidedA
 
   app.use((_req: Request, res: Response) => send(res, 404, 'Page not found', undefined, html`<p><a href="/">Go to the start</a></p>`));
   app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
+    const refused = clientErrorOf(error);
+    if (refused) return refuse(res, refused.status, refused.message);
     console.error(error);
     send(res, 502, 'Something went wrong', undefined, html`<p role="alert">A service did not answer as expected. Please try again.</p>`);
   });

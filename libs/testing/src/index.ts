@@ -5,3 +5,4 @@ export * from './service-process';
 export * from './identity';
 export * from './platform';
 export * from './partnership';
+export * from './error-table';

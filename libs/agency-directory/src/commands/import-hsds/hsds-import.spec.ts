@@ -75,6 +75,17 @@ describe('HSDS import planning', () => {
     expect(plan.rejected.some((r) => r.name === 'No id or status')).toBe(true);
   });
 
+  it('reads ids in any case, in lower case as the directory keeps them', () => {
+    const upper = orgId.toUpperCase();
+    const plan = planImport(
+      { organizations: [{ ...officialExample, id: upper, services: [] }], services: [service({ id: 'C0A80101-0000-4000-8000-0000000000F1', organization_id: upper })] },
+      defaults,
+      needs,
+    );
+    expect(plan.organizations.map((o) => o.hsdsId)).toEqual([orgId]);
+    expect(plan.services.map((s) => [s.id, s.organizationHsdsId])).toEqual([['c0a80101-0000-4000-8000-0000000000f1', orgId]]);
+  });
+
   it('reads pages, arrays, bundles and single records', () => {
     expect(recordsOf({ contents: [1, 2] })).toEqual([1, 2]);
     expect(recordsOf([1])).toEqual([1]);

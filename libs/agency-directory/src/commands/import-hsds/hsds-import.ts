@@ -88,6 +88,14 @@ export function recordsOf(body: unknown): Json[] {
   return [];
 }
 
+/**
+ * HSDS ids are UUIDs (the schemas check the format): read in lower case, the form the directory
+ * stores, publishes and looks them up in, whatever case the file uses.
+ */
+function uuidOf(value: unknown): string | null {
+  return typeof value === 'string' ? value.toLowerCase() : null;
+}
+
 function isService(record: Json): boolean {
   return typeof record.status === 'string' && !Array.isArray(record.services);
 }
@@ -122,7 +130,7 @@ export function planImport(body: unknown, defaults: ImportDefaults, knownNeeds: 
     }
     const { services: nested, ...organization } = record;
     const name = typeof record.name === 'string' ? record.name : null;
-    const id = typeof record.id === 'string' ? record.id : null;
+    const id = uuidOf(record.id);
     if (!validateOrganization(organization)) {
       rejected.push({ kind: 'organization', index, id, name, reasons: schemaErrors(validateOrganization) });
       return;
@@ -147,14 +155,14 @@ export function planImport(body: unknown, defaults: ImportDefaults, knownNeeds: 
   });
 
   for (const { record, index, organizationId } of serviceRecords) {
-    const id = typeof record.id === 'string' ? record.id : null;
+    const id = uuidOf(record.id);
     const name = typeof record.name === 'string' ? record.name : null;
     const reject = (reasons: string[]) => rejected.push({ kind: 'service', index, id, name, reasons });
     if (!validateService(record)) {
       reject(schemaErrors(validateService));
       continue;
     }
-    const orgId = (record.organization_id as string | undefined) ?? organizationId;
+    const orgId = uuidOf(record.organization_id) ?? organizationId;
     if (!orgId) {
       reject(['organization_id: a service must name the organization that provides it']);
       continue;
@@ -166,7 +174,7 @@ export function planImport(body: unknown, defaults: ImportDefaults, knownNeeds: 
           .map((a) => {
             const term = a.taxonomy_term as Json | undefined;
             if (typeof term?.code === 'string' && knownNeeds.has(term.code)) return term.code;
-            if (typeof a.taxonomy_term_id === 'string') return termCodesById.get(a.taxonomy_term_id);
+            if (typeof a.taxonomy_term_id === 'string') return termCodesById.get(a.taxonomy_term_id.toLowerCase());
             return undefined;
           })
           .filter((c): c is string => typeof c === 'string'),

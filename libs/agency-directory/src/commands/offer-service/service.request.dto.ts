@@ -7,12 +7,14 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsEmail,
   IsIn,
   IsInt,
   IsLatitude,
   IsLongitude,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -116,6 +118,8 @@ export class ServiceRequestDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  // nested validation takes an array inside the array for a list of its own: each must be an object
+  @IsObject({ each: true, message: 'each of locations must be an object' })
   @ValidateNested({ each: true })
   @Type(() => LocationDto)
   locations?: LocationDto[];
@@ -124,11 +128,16 @@ export class ServiceRequestDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
+  // nested validation takes an array inside the array for a list of its own: each must be an object
+  @IsObject({ each: true, message: 'each of contacts must be an object' })
   @ValidateNested({ each: true })
   @Type(() => ContactDto)
   contacts?: ContactDto[];
 
   @ApiProperty({ type: CapacityDto })
+  // ValidateNested alone lets a missing capacity or an array (`[]`) through
+  @IsDefined({ message: 'capacity is required' })
+  @IsObject({ message: 'capacity must be an object' })
   @ValidateNested()
   @Type(() => CapacityDto)
   capacity: CapacityDto;

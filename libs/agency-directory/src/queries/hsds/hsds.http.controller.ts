@@ -1,6 +1,6 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { CodedHttpException, Database, Roles } from '@umbrella/platform';
+import { CodedHttpException, Database, ParseUuidPipe, Roles } from '@umbrella/platform';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DirectoryAccess } from '../../access/directory.access-policy';
@@ -16,7 +16,7 @@ export class HsdsPageQueryDto {
   @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(500) per_page?: number;
 }
 
-const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 400 });
+const uuid = new ParseUuidPipe('id');
 
 /** The directory in Open Referral HSDS 3.1 shapes, so other directory tools can read ours. */
 @ApiTags('HSDS')

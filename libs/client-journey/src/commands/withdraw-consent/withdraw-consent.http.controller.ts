@@ -1,9 +1,9 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { actorOf, CurrentPrincipal, Principal, Roles } from '@umbrella/platform';
+import { actorOf, CurrentPrincipal, ParseUuidPipe, Principal, Roles } from '@umbrella/platform';
 import { ClientAccess } from '../../access/client.access-policy';
 import { ConsentView, toConsentView } from '../../client.view';
-import { correlationOf, ParseClientIdPipe, parseUuid } from '../../validation';
+import { correlationOf, ParseClientIdPipe } from '../../validation';
 import { WithdrawConsentHandler } from './withdraw-consent.handler';
 import { WithdrawConsentRequestDto } from './withdraw-consent.request.dto';
 
@@ -20,7 +20,7 @@ export class WithdrawConsentHttpController {
   @ApiOkResponse({ type: ConsentView })
   async withdraw(
     @Param('clientId', ParseClientIdPipe) clientId: string,
-    @Param('consentId', parseUuid('consentId')) consentId: string,
+    @Param('consentId', new ParseUuidPipe('consentId')) consentId: string,
     @Body() body: WithdrawConsentRequestDto,
     @CurrentPrincipal() principal: Principal,
     @Headers('x-correlation-id') correlationId?: string,

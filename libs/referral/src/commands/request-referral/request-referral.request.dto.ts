@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DOMAINS_OF_SUPPORT, DomainOfSupport, PSEUDONYMOUS_ID, PSEUDONYMOUS_ID_MESSAGE, AGENCY_ID } from '@umbrella/contracts';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { IsUuid } from '@umbrella/platform';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
 export class RequestReferralRequestDto {
   @ApiProperty({ example: 'c-7f3a9b21', description: 'The client’s pseudonymous id (never a name or national id)' })
@@ -24,7 +25,7 @@ export class RequestReferralRequestDto {
 
   @ApiPropertyOptional({ description: 'The directory service the client is referred to (its capacity is checked: UA-7)' })
   @IsOptional()
-  @IsUUID('all', { message: 'serviceId must be a service id (UUID)' })
+  @IsUuid('serviceId must be a service id (UUID)')
   serviceId?: string;
 
   @ApiPropertyOptional({ default: false, description: 'Accepting this referral hands the lead of the case to the receiving agency (UA-3); only the lead may ask' })

@@ -2,8 +2,8 @@ import { Body, Controller, Headers, HttpCode, HttpStatus, Injectable, Param, Pos
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { decideStep, REFERRAL_ACTIONS, ReferralAction } from '@umbrella/agreement';
 import { REFERRAL_REASONS, ReferralReason } from '@umbrella/contracts';
-import { actorOf, CodedHttpException, correlationIdOf, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { actorOf, CodedHttpException, correlationIdOf, CurrentPrincipal, Database, IsUuid, Principal, Roles } from '@umbrella/platform';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ReferralAccess } from '../../access/referral.access-policy';
 import { toFacts } from '../../engine/client-state';
 import { DecisionRunner } from '../../engine/decision-runner';
@@ -15,7 +15,7 @@ const USER_ACTIONS = REFERRAL_ACTIONS.filter((a) => a !== 'expire');
 const NEEDS_REASON: ReferralAction[] = ['reject', 'fail', 'cancel', 'enter-in-error'];
 
 export class TransitionParams {
-  @IsUUID('all', { message: 'id must be a referral id (UUID)' })
+  @IsUuid('id must be a referral id (UUID)')
   id: string;
 
   @IsIn(USER_ACTIONS, { message: `action must be one of ${USER_ACTIONS.join(', ')}` })

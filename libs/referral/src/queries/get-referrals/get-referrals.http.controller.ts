@@ -1,7 +1,7 @@
-import { Controller, Get, HttpStatus, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AGENCY_ID, PSEUDONYMOUS_ID } from '@umbrella/contracts';
-import { CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
+import { CurrentPrincipal, Database, ParseUuidPipe, Principal, Roles } from '@umbrella/platform';
 import { ReferralAccess } from '../../access/referral.access-policy';
 import { IsOptional, Matches } from 'class-validator';
 import { Referral } from '../../referral.entity';
@@ -40,7 +40,7 @@ export class GetReferralsHttpController {
   @ApiOperation({ summary: 'One referral your agency sent or received' })
   @ApiOkResponse({ type: ReferralView })
   async get(
-    @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST })) id: string,
+    @Param('id', new ParseUuidPipe('id')) id: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<ReferralView> {
     const referral = await this.database.dataSource.getRepository(Referral).findOneBy({ id });

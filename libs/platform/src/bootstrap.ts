@@ -1,5 +1,5 @@
 import { INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ModuleRef, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AuditTrail } from './audit/audit';
 import { applyHttpTimeouts, ConfigError, HttpTimeoutSettings } from './config';
@@ -81,8 +81,9 @@ export function exitOnConfigError(error: unknown): never {
 
 /** The services audit refusals; an app without a database (none today) answers errors unaudited. */
 function auditTrailOf(app: INestApplication): AuditTrail | undefined {
+  // asked through ModuleRef: the application's own get() would end the process on a missing provider
   try {
-    return app.get(AuditTrail, { strict: false });
+    return app.get(ModuleRef).get(AuditTrail, { strict: false });
   } catch {
     return undefined;
   }

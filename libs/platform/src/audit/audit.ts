@@ -34,7 +34,7 @@ export class AuditTrail {
     executor: EntityManager | DataSource,
     request: Request,
     response: Response,
-    entry: { status: number; code?: string | null; requestId?: string | null; at?: Date },
+    entry: { status: number; reason?: string | null; requestId?: string | null; at?: Date },
   ): Promise<void> {
     const locals = response.locals as AuditLocals;
     const principal = (request as AuthenticatedRequest).principal;
@@ -52,7 +52,7 @@ export class AuditTrail {
         locals.auditRecord ? printable(locals.auditRecord).slice(0, 200) : null,
         outcomeOf(entry.status),
         entry.status,
-        entry.code ?? null,
+        entry.reason ?? null,
         typeof correlation === 'string' ? printable(correlation).slice(0, 100) : null,
         entry.requestId ?? null,
       ],
@@ -66,7 +66,7 @@ export class AuditTrail {
    * refusal were on record.
    */
   async writeOutsideCommand(request: Request, response: Response, status: number, code: string): Promise<void> {
-    await this.write(this.database.dataSource, request, response, { status, code });
+    await this.write(this.database.dataSource, request, response, { status, reason: code });
   }
 }
 

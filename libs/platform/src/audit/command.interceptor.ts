@@ -121,7 +121,7 @@ export class CommandInterceptor implements NestInterceptor {
         throw new CodedHttpException(HttpStatus.CONFLICT, 'IDEMPOTENCY.IN_PROGRESS', 'Another request with this Idempotency-Key is in progress; retry shortly.');
       }
     }
-    await this.audit.write(tx, request, response, { status: answer.status, code: answer.code, requestId: unit.requestId });
+    await this.audit.write(tx, request, response, { status: answer.status, reason: answer.code, requestId: unit.requestId });
     try {
       await unit.commit();
     } catch (error) {
@@ -165,7 +165,7 @@ export class CommandInterceptor implements NestInterceptor {
       );
     }
     response.setHeader('Idempotent-Replayed', 'true');
-    await this.audit.write(this.database.dataSource, request, response, { status: stored.status, code: 'IDEMPOTENT_REPLAY' });
+    await this.audit.write(this.database.dataSource, request, response, { status: stored.status, reason: 'IDEMPOTENT_REPLAY' });
     if (stored.status >= 400) throw new HttpException(stored.body as Record<string, unknown>, stored.status);
     response.status(stored.status);
     return stored.body;

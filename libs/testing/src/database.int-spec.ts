@@ -1,10 +1,7 @@
-import { recreateTestDatabase, waitFor } from '@umbrella/testing';
+import { AuditLog1732400000050, classifyDatabaseError, Database, findCommandOutcome, RequestOutcome1732400001000, UnitOfWork } from '@umbrella/platform';
 import { Client, Pool, PoolClient } from 'pg';
-import { AuditLog1732400000050 } from './audit/audit-log.migration';
-import { RequestOutcome1732400001000 } from './audit/request-outcome.migration';
-import { Database } from './database';
-import { classifyDatabaseError } from './database-errors';
-import { findCommandOutcome, UnitOfWork } from './unit-of-work';
+import { recreateTestDatabase } from './infrastructure';
+import { waitFor } from './wait';
 
 /**
  * The service's database connection against the real PostgreSQL, with connections terminated

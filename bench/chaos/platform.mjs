@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { serviceEnv } from '../lib/platform.mjs';
 
 export const SERVICE_PORTS = { referral: 33001, 'agency-directory': 33002, 'client-journey': 33003, reporting: 33004 };
 export const SERVICES = Object.keys(SERVICE_PORTS);
@@ -79,18 +80,7 @@ export class ChaosPlatform {
   }
 
   spawnService(service) {
-    const env = {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      PORT: String(SERVICE_PORTS[service]),
-      DATABASE_URL: `${this.pgUrl}/${databaseOf(service)}`,
-      KAFKA_BROKERS: this.brokers,
-      INSTANCE_ID: `${service}-chaos`,
-      AUTH_ISSUER: process.env.AUTH_ISSUER,
-      AUTH_AUDIENCE: process.env.AUTH_AUDIENCE,
-      AUTH_PUBLIC_KEY_FILE: process.env.AUTH_PUBLIC_KEY_FILE,
-      ...(service === 'client-journey' ? { CLIENT_DATA_KEY: process.env.CHAOS_CLIENT_DATA_KEY } : {}),
-    };
+    const env = serviceEnv({ service, port: SERVICE_PORTS[service], databaseUrl: `${this.pgUrl}/${databaseOf(service)}`, brokers: this.brokers, instanceId: `${service}-chaos`, clientDataKey: process.env.CHAOS_CLIENT_DATA_KEY });
     const logFd = openSync(join(this.logDir, `${service}.log`), 'a');
     const child = spawn(process.execPath, [join(this.repo, 'services', service, 'dist', 'main.js')], { cwd: this.repo, env, stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);

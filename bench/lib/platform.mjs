@@ -56,18 +56,7 @@ export class BenchPlatform {
   }
 
   start(service, instance, port) {
-    const env = {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      DATABASE_URL: `${this.pgUrl}/${databaseOf(service)}`,
-      KAFKA_BROKERS: this.brokers,
-      INSTANCE_ID: `${instance}-bench`,
-      AUTH_ISSUER: process.env.AUTH_ISSUER,
-      AUTH_AUDIENCE: process.env.AUTH_AUDIENCE,
-      AUTH_PUBLIC_KEY_FILE: process.env.AUTH_PUBLIC_KEY_FILE,
-      ...(service === 'client-journey' ? { CLIENT_DATA_KEY: process.env.BENCH_CLIENT_DATA_KEY } : {}),
-    };
+    const env = serviceEnv({ service, port, databaseUrl: `${this.pgUrl}/${databaseOf(service)}`, brokers: this.brokers, instanceId: `${instance}-bench`, clientDataKey: process.env.BENCH_CLIENT_DATA_KEY });
     const log = openSync(join(this.logDir, `${instance}.log`), 'a');
     const child = spawn(process.execPath, [...nodeArgs(), join(this.repo, 'services', service, 'dist', 'main.js')], { cwd: this.repo, env, stdio: ['ignore', log, log] });
     this.instances.set(instance, { service, port, child });
@@ -198,3 +187,22 @@ export class ProcessSampler {
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export const round = (x, digits = 0) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : null);
+
+/**
+ * The environment of one service process started by a harness of ours (the bench, the chaos run):
+ * production mode, the local identity provider's key, and client-journey's personal-data key.
+ */
+export function serviceEnv({ service, port, databaseUrl, brokers, instanceId, clientDataKey }) {
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: brokers,
+    INSTANCE_ID: instanceId,
+    AUTH_ISSUER: process.env.AUTH_ISSUER,
+    AUTH_AUDIENCE: process.env.AUTH_AUDIENCE,
+    AUTH_PUBLIC_KEY_FILE: process.env.AUTH_PUBLIC_KEY_FILE,
+    ...(service === 'client-journey' ? { CLIENT_DATA_KEY: clientDataKey } : {}),
+  };
+}

@@ -22,15 +22,19 @@ export const DEAD_LETTER_CODES = {
 
 export type DeadLetterCode = keyof typeof DEAD_LETTER_CODES;
 
-/** What a consumer gave up on, exactly as it arrived, and why. */
-export interface DeadLetter {
-  readonly consumer: string;
+/** A message as a consumer read it from Kafka: bytes, not yet an event. */
+export interface RawMessage {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly headers?: IHeaders;
+}
+
+/** What a consumer gave up on, exactly as it arrived, and why. */
+export interface DeadLetter extends RawMessage {
+  readonly consumer: string;
   readonly eventId?: string | null;
   readonly eventType?: string | null;
   readonly code: DeadLetterCode;

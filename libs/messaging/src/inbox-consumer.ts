@@ -3,7 +3,7 @@ import { EventEnvelope, parseEvent, TOPICS, upcast } from '@umbrella/contracts';
 import { sleep } from '@umbrella/platform';
 import { Consumer, EachBatchPayload, IHeaders, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
-import { DeadLetter, DeadLetterCode, insertBareDeadLetter, insertDeadLetter } from './dead-letters';
+import { DeadLetter, DeadLetterCode, insertBareDeadLetter, insertDeadLetter, RawMessage } from './dead-letters';
 import { bytesAsText, findUnstorableString, jsonNestsDeeperThan, storableText } from './message-bytes';
 import { Wakeable } from './wakeable';
 
@@ -43,14 +43,6 @@ export const DEFAULT_MAX_DEPTH = 32;
 
 export type Outcome = 'handled' | 'duplicate' | 'skipped' | 'dead-lettered';
 
-export interface RawMessage {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly headers?: IHeaders;
-}
 
 type Parsed = { ok: true; event: HandledEvent } | { ok: false; code: DeadLetterCode; reason: string };
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { testAuthEnv } from './identity';
-import { recreateTestDatabase } from './infrastructure';
+import { join } from 'node:path';
+import { TEST_AUDIENCE, TEST_ISSUER, testAuthEnv } from './identity';
+import { recreateTestDatabase, REPO_ROOT } from './infrastructure';
 import { RunningService, startService } from './service-process';
 
 export const SERVICE_NAMES = ['referral', 'agency-directory', 'client-journey', 'reporting'] as const;
@@ -47,6 +48,31 @@ export async function startPlatform(basePort: number, tag: string, extraEnv: Rec
     url: (name, path) => `${services[name].url}${path}`,
     stop: () => Promise.all(SERVICE_NAMES.map((n) => services[n].stop())),
   };
+}
+
+/**
+ * Starts the portal over a test platform's four services. Without `extraEnv` naming an OpenID
+ * Connect provider it signs demo users in with the test identity provider's key, which the
+ * services trust.
+ */
+export function startPortal(platform: TestPlatform, port: number, logName: string, extraEnv: Record<string, string> = {}): Promise<RunningService> {
+  const signIn: Record<string, string> = extraEnv.OIDC_ISSUER
+    ? {}
+    : { PORTAL_LOCAL_SIGNING_KEY_FILE: join(REPO_ROOT, '.umbrella', 'test-keys', 'private.pem'), PORTAL_LOCAL_ISSUER: TEST_ISSUER, PORTAL_LOCAL_AUDIENCE: TEST_AUDIENCE };
+  return startService(
+    'portal',
+    port,
+    {
+      REFERRAL_URL: platform.services.referral.url,
+      AGENCY_DIRECTORY_URL: platform.services['agency-directory'].url,
+      CLIENT_JOURNEY_URL: platform.services['client-journey'].url,
+      REPORTING_URL: platform.services.reporting.url,
+      PORTAL_SESSION_SECRET: randomBytes(32).toString('base64'),
+      ...signIn,
+      ...extraEnv,
+    },
+    logName,
+  );
 }
 
 export interface HttpResult {

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import {
@@ -11,12 +9,11 @@ import {
   otherKey,
   referWhenReady,
   registerClient,
-  REPO_ROOT,
   RunningService,
   SERVICE_NAMES,
   ServiceName,
   startPlatform,
-  startService,
+  startPortal,
   TEST_AUDIENCE,
   TEST_ISSUER,
   testPublicKeyPem,
@@ -165,21 +162,7 @@ describe('fuzz: bad requests to every service and the portal', () => {
 
   beforeAll(async () => {
     platform = await startPlatform(BASE_PORT, 'fuzz');
-    portal = await startService(
-      'portal',
-      PORTAL_PORT,
-      {
-        REFERRAL_URL: platform.services.referral.url,
-        AGENCY_DIRECTORY_URL: platform.services['agency-directory'].url,
-        CLIENT_JOURNEY_URL: platform.services['client-journey'].url,
-        REPORTING_URL: platform.services.reporting.url,
-        PORTAL_SESSION_SECRET: randomBytes(32).toString('base64'),
-        PORTAL_LOCAL_SIGNING_KEY_FILE: join(REPO_ROOT, '.umbrella', 'test-keys', 'private.pem'),
-        PORTAL_LOCAL_ISSUER: TEST_ISSUER,
-        PORTAL_LOCAL_AUDIENCE: TEST_AUDIENCE,
-      },
-      'portal-fuzz',
-    );
+    portal = await startPortal(platform, PORTAL_PORT, 'portal-fuzz');
     // Real records, so that requests naming them reach the handlers.
     await enrolAgencies(platform, [A, B].map((id) => ({ id, region })));
     const caseworker = await tokenFor('caseworker', A);

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,9 +12,7 @@ import {
   REPO_ROOT,
   RunningService,
   startPlatform,
-  startService,
-  TEST_AUDIENCE,
-  TEST_ISSUER,
+  startPortal,
   TestPlatform,
   token,
   tokenFor,
@@ -153,38 +151,13 @@ describe('the caseworker portal in a browser', () => {
     rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
     platform = await startPlatform(19100, 'portal');
-    service = await startService(
-      'portal',
-      PORTAL_PORT,
-      {
-        REFERRAL_URL: platform.services.referral.url,
-        AGENCY_DIRECTORY_URL: platform.services['agency-directory'].url,
-        CLIENT_JOURNEY_URL: platform.services['client-journey'].url,
-        REPORTING_URL: platform.services.reporting.url,
-        PORTAL_SESSION_SECRET: randomBytes(32).toString('base64'),
-        // The portal signs demo users in with the test identity provider's key, which the services trust.
-        PORTAL_LOCAL_SIGNING_KEY_FILE: join(REPO_ROOT, '.umbrella', 'test-keys', 'private.pem'),
-        PORTAL_LOCAL_ISSUER: TEST_ISSUER,
-        PORTAL_LOCAL_AUDIENCE: TEST_AUDIENCE,
-      },
-      'portal-portal',
-    );
+    service = await startPortal(platform, PORTAL_PORT, 'portal-portal');
     provider = await startProvider(B);
-    oidcPortal = await startService(
-      'portal',
-      OIDC_PORTAL_PORT,
-      {
-        REFERRAL_URL: platform.services.referral.url,
-        AGENCY_DIRECTORY_URL: platform.services['agency-directory'].url,
-        CLIENT_JOURNEY_URL: platform.services['client-journey'].url,
-        REPORTING_URL: platform.services.reporting.url,
-        PORTAL_SESSION_SECRET: randomBytes(32).toString('base64'),
-        OIDC_ISSUER: provider.issuer,
-        OIDC_CLIENT_ID: 'umbrella-portal',
-        OIDC_REDIRECT_URI: `http://127.0.0.1:${OIDC_PORTAL_PORT}/oidc/callback`,
-      },
-      'portal-oidc',
-    );
+    oidcPortal = await startPortal(platform, OIDC_PORTAL_PORT, 'portal-oidc', {
+      OIDC_ISSUER: provider.issuer,
+      OIDC_CLIENT_ID: 'umbrella-portal',
+      OIDC_REDIRECT_URI: `http://127.0.0.1:${OIDC_PORTAL_PORT}/oidc/callback`,
+    });
     await enrolAgencies(platform, [A, B, C].map((id) => ({ id, region })));
     const admin = await tokenFor('agency-admin', B);
     const offered = await http('POST', platform.url('agency-directory', `/agencies/${B}/services`), {

@@ -148,11 +148,13 @@ export class CommandInterceptor implements NestInterceptor {
   }
 
   private async storedAnswer(scope: string, key: string): Promise<StoredAnswer | null> {
-    const rows: { fingerprint: string; status: number; body: unknown }[] = await this.database.dataSource.query(
+    // the body is kept as the text it was, so a replay answers the same bytes (jsonb would reorder keys)
+    const rows: { fingerprint: string; status: number; body: string }[] = await this.database.dataSource.query(
       `SELECT fingerprint, status, body FROM idempotency_key WHERE scope = $1 AND key = $2 AND created_at > now() - interval '24 hours'`,
       [scope, key],
     );
-    return rows[0] ?? null;
+    const row = rows[0];
+    return row ? { fingerprint: row.fingerprint, status: row.status, body: JSON.parse(row.body) as unknown } : null;
   }
 
   /** Answers a retried command with its first answer; a different command under the same key is refused. */

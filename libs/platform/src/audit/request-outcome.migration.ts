@@ -17,7 +17,7 @@ export class RequestOutcome1732400001000 implements MigrationInterface {
         key          text NOT NULL,
         fingerprint  text NOT NULL,
         status       int NOT NULL,
-        body         jsonb,
+        body         text NOT NULL,
         request_id   uuid NOT NULL,
         created_at   timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (scope, key)

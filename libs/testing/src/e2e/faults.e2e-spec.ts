@@ -165,7 +165,8 @@ describe('faults', () => {
     const again = await fetch(platform.url('referral', '/referrals'), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[A]}`, ...headers }, body: JSON.stringify(body) });
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect(await again.json()).toEqual(first.body);
+    // the same answer to the byte: the same fields in the same order
+    expect(await again.text()).toBe(JSON.stringify(first.body));
     // through another instance too: the key lives in the database
     expect(await http('POST', `${busy.url}/referrals`, { token: tokens[A], body, headers })).toEqual(first);
 

@@ -123,7 +123,8 @@ describe('faults', () => {
     for (const outcome of outcomes) {
       const mine = audit.rows.filter((r) => r.correlation_id === outcome.correlationId);
       expect(mine.filter((r) => r.outcome === 'allowed' && r.reason !== 'IDEMPOTENT_REPLAY')).toHaveLength(1);
-      const answered = outcome.attempts.filter((a) => a.status !== 'network-error' && !(a.status === 503 && a.code === 'SERVICE_UNAVAILABLE')).length;
+      // a request that failed (5xx) may not have reached the database to record itself; any other answer is on record
+      const answered = outcome.attempts.filter((a) => typeof a.status === 'number' && a.status < 500).length;
       expect(mine.length).toBeGreaterThanOrEqual(answered);
     }
     expect(platform.services.referral.process.exitCode).toBeNull();

@@ -69,7 +69,12 @@ export class Database {
       migrationsRun: false,
       poolSize: options.poolSize ?? DATABASE_DEFAULTS.poolSize,
       poolErrorHandler: (error: Error) => this.logger.warn(`an idle PostgreSQL connection failed: ${error.message}`),
-      extra: { connectionTimeoutMillis: options.poolWaitMs ?? DATABASE_DEFAULTS.poolWaitMs, application_name: 'umbrella' },
+      extra: {
+        connectionTimeoutMillis: options.poolWaitMs ?? DATABASE_DEFAULTS.poolWaitMs,
+        application_name: 'umbrella',
+        // a session setting, sent once per connection rather than once per transaction
+        options: `-c lock_timeout=${Math.max(1, Math.floor(this.lockTimeoutMs))}`,
+      },
     });
   }
 
@@ -77,18 +82,12 @@ export class Database {
    * Runs `work` in a transaction. Inside a command (an HTTP request with a unit of work) it joins
    * the command's transaction as a savepoint, so the command's answer, audit row and idempotency
    * record commit with it; elsewhere (consumers, timers) it is a transaction of its own. Lock waits
-   * are bounded by DATABASE_LOCK_TIMEOUT_MS either way.
+   * are bounded by DATABASE_LOCK_TIMEOUT_MS either way (a setting of every connection).
    */
   async transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     const unit = currentUnitOfWork();
-    if (unit) {
-      const manager = await unit.manager();
-      return manager.transaction(work);
-    }
-    return this.dataSource.transaction(async (tx) => {
-      await tx.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.lockTimeoutMs))}`);
-      return work(tx);
-    });
+    if (unit) return unit.transaction(work);
+    return this.dataSource.transaction(work);
   }
 
   get isConnected(): boolean {
@@ -128,11 +127,14 @@ export class Database {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
+      // another instance may be migrating: wait for it however long it takes, not the requests' lock timeout
+      await runner.query('SET lock_timeout = 0');
       await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
       const applied = await this.dataSource.runMigrations({ transaction: 'each' });
       for (const m of applied) this.logger.log(`migration applied: ${m.name}`);
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      await runner.query('RESET lock_timeout').catch(() => undefined);
       await runner.release();
     }
   }

@@ -26,10 +26,7 @@ export class UnitOfWork {
   private readonly onEnd: (() => void)[] = [];
   private ended = false;
 
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly lockTimeoutMs: number,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   /** Runs `work` with this unit of work as the current one. */
   run<T>(work: () => Promise<T>): Promise<T> {
@@ -50,14 +47,32 @@ export class UnitOfWork {
   manager(): Promise<EntityManager> {
     if (this.ended) return Promise.reject(new Error('the unit of work has ended'));
     this.begun ??= (async () => {
-      const runner = this.dataSource.createQueryRunner();
+      // after a rollback the same connection begins again, unless the failure took it away
+      const runner = this.runner && !this.runner.isReleased ? this.runner : this.dataSource.createQueryRunner();
       this.runner = runner;
       await runner.connect();
       await runner.startTransaction();
-      await runner.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.lockTimeoutMs))}`);
       return runner.manager;
     })();
     return this.begun;
+  }
+
+  /**
+   * Runs `work` in this unit's transaction, undoing just its writes if it throws. As the first
+   * use of the transaction (the usual case: one decision per command) that needs no savepoint —
+   * on failure the whole transaction, which holds nothing else, is rolled back and begun afresh
+   * on next use; afterwards it runs as a savepoint.
+   */
+  async transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    if (this.begun) return (await this.manager()).transaction(work);
+    const manager = await this.manager();
+    try {
+      return await work(manager);
+    } catch (error) {
+      await this.rollback();
+      this.begun = null;
+      throw error;
+    }
   }
 
   /** Called once the transaction has committed (e.g. to wake the outbox relay). */

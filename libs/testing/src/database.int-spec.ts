@@ -87,12 +87,62 @@ describe('Database', () => {
     }
   });
 
+  describe("a command's unit of work", () => {
+    beforeAll(async () => {
+      await admin.query('CREATE TABLE IF NOT EXISTS uow_probe (v text PRIMARY KEY)');
+    });
+
+    const values = async () => (await admin.query('SELECT v FROM uow_probe ORDER BY v')).rows.map((r) => r.v);
+
+    it('undoes exactly the work that failed, first use or later, and commits the rest together', async () => {
+      await admin.query('TRUNCATE uow_probe');
+      const unit = new UnitOfWork(database.dataSource);
+      try {
+        // the first use fails: its write is undone and the transaction begins again on next use
+        await expect(unit.transaction(async (tx) => {
+          await tx.query(`INSERT INTO uow_probe VALUES ('first-undone')`);
+          await tx.query(`INSERT INTO uow_probe VALUES ('first-undone')`);
+        })).rejects.toThrow(/duplicate key/);
+        await unit.transaction(async (tx) => tx.query(`INSERT INTO uow_probe VALUES ('kept-1')`));
+        // a later use fails: only its own writes are undone (a savepoint), the earlier one stays
+        await expect(unit.transaction(async (tx) => {
+          await tx.query(`INSERT INTO uow_probe VALUES ('later-undone')`);
+          await tx.query(`INSERT INTO uow_probe VALUES ('kept-1')`);
+        })).rejects.toThrow(/duplicate key/);
+        await unit.transaction(async (tx) => tx.query(`INSERT INTO uow_probe VALUES ('kept-2')`));
+        // nothing is visible before the unit commits
+        expect(await values()).toEqual([]);
+        await unit.commit();
+      } finally {
+        await unit.end();
+      }
+      expect(await values()).toEqual(['kept-1', 'kept-2']);
+    });
+
+    it('returns its connection to the pool however it ends', async () => {
+      const pool = poolOf(database);
+      const before = pool.totalCount - pool.idleCount;
+      for (let i = 0; i < 5; i += 1) {
+        const unit = new UnitOfWork(database.dataSource);
+        // fails as its first use (the transaction begins again), then as a savepoint, then works
+        await unit.transaction(async (tx) => tx.query('SELECT no_such_column FROM uow_probe')).catch(() => undefined);
+        await unit.transaction(async (tx) => tx.query('SELECT 1'));
+        await unit.transaction(async (tx) => tx.query('SELECT no_such_column FROM uow_probe')).catch(() => undefined);
+        await unit.transaction(async (tx) => tx.query('SELECT 2'));
+        if (i % 2 === 0) await unit.commit();
+        else await unit.rollback();
+        await unit.end();
+      }
+      expect(pool.totalCount - pool.idleCount).toBe(before);
+    });
+  });
+
   describe('after an interrupted COMMIT, the request id tells what happened', () => {
     const auditRow = (tx: { query(sql: string, p: unknown[]): Promise<unknown> }, requestId: string) =>
       tx.query(`INSERT INTO audit_log (method, action, outcome, status, request_id) VALUES ('POST', 'test', 'allowed', 201, $1)`, [requestId]);
 
     it('committed: the audit row is there', async () => {
-      const unit = new UnitOfWork(database.dataSource, 1000);
+      const unit = new UnitOfWork(database.dataSource);
       try {
         await auditRow(await unit.manager(), unit.requestId);
         const pid = unit.backendPid;
@@ -104,7 +154,7 @@ describe('Database', () => {
     });
 
     it('not committed: the row is absent and the backend that held the transaction has gone', async () => {
-      const unit = new UnitOfWork(database.dataSource, 1000);
+      const unit = new UnitOfWork(database.dataSource);
       try {
         await auditRow(await unit.manager(), unit.requestId);
         const pid = unit.backendPid;
@@ -118,7 +168,7 @@ describe('Database', () => {
     });
 
     it('unknown while the backend still holds the transaction open', async () => {
-      const unit = new UnitOfWork(database.dataSource, 1000);
+      const unit = new UnitOfWork(database.dataSource);
       try {
         await auditRow(await unit.manager(), unit.requestId);
         await expect(findCommandOutcome(database.dataSource, unit.requestId, unit.backendPid, 2)).resolves.toBe('unknown');

@@ -70,7 +70,7 @@ export class CommandInterceptor implements NestInterceptor {
       const stored = await this.storedAnswer(scope, key);
       if (stored) return this.replay(request, response, stored, fingerprint);
     }
-    const unit = new UnitOfWork(this.database.dataSource, this.database.lockTimeoutMs);
+    const unit = new UnitOfWork(this.database.dataSource);
     try {
       let result: unknown;
       try {

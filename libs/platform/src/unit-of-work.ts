@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { classifyDatabaseError } from './database-errors';
 
 const current = new AsyncLocalStorage<UnitOfWork>();
 
@@ -46,15 +47,29 @@ export class UnitOfWork {
   /** The transaction's entity manager, beginning the transaction on first use. */
   manager(): Promise<EntityManager> {
     if (this.ended) return Promise.reject(new Error('the unit of work has ended'));
-    this.begun ??= (async () => {
-      // after a rollback the same connection begins again, unless the failure took it away
-      const runner = this.runner && !this.runner.isReleased ? this.runner : this.dataSource.createQueryRunner();
-      this.runner = runner;
+    this.begun ??= this.begin();
+    return this.begun;
+  }
+
+  private async begin(attempt = 1): Promise<EntityManager> {
+    // after a rollback the same connection begins again, unless the failure took it away
+    const runner = this.runner && !this.runner.isReleased ? this.runner : this.dataSource.createQueryRunner();
+    this.runner = runner;
+    try {
       await runner.connect();
       await runner.startTransaction();
       return runner.manager;
-    })();
-    return this.begun;
+    } catch (error) {
+      // The pool can hand out a connection whose server went away while it sat idle (terminated,
+      // failed over). Nothing has been done on it yet, so another connection is as good: end this
+      // one, so the pool drops it, and begin on the next (a few times at most).
+      if (attempt >= 3 || classifyDatabaseError(error) !== 'unavailable') throw error;
+      const client = (runner as unknown as { databaseConnection?: { end?: () => Promise<void> } }).databaseConnection;
+      void client?.end?.().catch(() => undefined);
+      await runner.release().catch(() => undefined);
+      this.runner = null;
+      return this.begin(attempt + 1);
+    }
   }
 
   /**

@@ -119,6 +119,24 @@ describe('Database', () => {
       expect(await values()).toEqual(['kept-1', 'kept-2']);
     });
 
+    it('begins on another connection when the pool hands out one whose server has gone', async () => {
+      const pool = poolOf(database);
+      for (let i = 0; i < 20; i += 1) {
+        // a connection goes back to the pool idle, and its backend is terminated while it sits there
+        const client = await pool.connect();
+        const pid = (client as unknown as { processID: number }).processID;
+        client.release();
+        await terminate(pid);
+        const unit = new UnitOfWork(database.dataSource);
+        try {
+          await expect(unit.transaction(async (tx) => tx.query('SELECT 1 AS one'))).resolves.toEqual([{ one: 1 }]);
+          await unit.commit();
+        } finally {
+          await unit.end();
+        }
+      }
+    });
+
     it('returns its connection to the pool however it ends', async () => {
       const pool = poolOf(database);
       const before = pool.totalCount - pool.idleCount;

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { serviceEnv } from '../lib/platform.mjs';
+import { serviceEnv, stopChild } from '../lib/platform.mjs';
 
 export const SERVICE_PORTS = { referral: 33001, 'agency-directory': 33002, 'client-journey': 33003, reporting: 33004 };
 export const SERVICES = Object.keys(SERVICE_PORTS);
@@ -178,12 +178,7 @@ export class ChaosPlatform {
     this.stopping = true;
     await Promise.all(
       [...this.services.entries()].map(async ([service, { child }]) => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-        await exited;
-        clearTimeout(timer);
+        await stopChild(child);
         rmSync(join(this.runDir, `${service}.pid`), { force: true });
       }),
     );

@@ -83,13 +83,7 @@ export class BenchPlatform {
     const entry = this.instances.get(instance);
     if (!entry) return;
     this.instances.delete(instance);
-    const { child } = entry;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    await exited;
-    clearTimeout(timer);
+    await stopChild(entry.child);
   }
 
   async stopAll() {
@@ -205,4 +199,14 @@ export function serviceEnv({ service, port, databaseUrl, brokers, instanceId, cl
     AUTH_PUBLIC_KEY_FILE: process.env.AUTH_PUBLIC_KEY_FILE,
     ...(service === 'client-journey' ? { CLIENT_DATA_KEY: clientDataKey } : {}),
   };
+}
+
+/** SIGTERM, then SIGKILL if the process has not drained and exited within 20 s. */
+export async function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { EventEnvelope, TOPICS } from '@umbrella/contracts';
-import { readTopic, recreateTestDatabase, waitFor } from '@umbrella/testing';
+import { Random, readTopic, recreateTestDatabase, waitFor } from '@umbrella/testing';
 import { IHeaders, Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { DeadLetterCode, headerViews, listDeadLetters, PAYLOAD_PREVIEW_BYTES as PREVIEW } from './dead-letters';
@@ -30,18 +30,6 @@ class EffectTable1732400009999 implements MigrationInterface {
 
 const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const VARIANTS = 2;
-
-/** mulberry32: small, seeded, good enough to pick variants. */
-function prng(start: number): () => number {
-  let a = start >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const brokers = () => process.env.KAFKA_BROKERS as string;
 const run = randomUUID().slice(0, 8);
@@ -217,7 +205,8 @@ describe('poison messages on the real broker and database', () => {
 
   it('dead-letters every kind of poison, lists each exactly as it came with the reason, and applies the good message after them', async () => {
     const key = `poison-${run}`;
-    const bad = poisons(prng(seed), key);
+    const random = new Random(seed);
+    const bad = poisons(() => random.next(), key);
     const good = referral(key);
     const offsets = await send(topics[0], [...bad, { key: Buffer.from(key), value: Buffer.from(JSON.stringify(good)) }]);
     const name = `test-poison-${run}`;

@@ -108,17 +108,16 @@ const compose =
     for (const decorate of decorators) decorate(target, key);
   };
 
-const MS_RANGE = 'an integer number of milliseconds between 1000 and 900000';
+/** An optional integer setting within a range; the message names the variable and the range. */
+const optionalInteger = (name: string, min: number, max: number, what = 'an integer'): PropertyDecorator => {
+  const message = `${name} must be ${what} between ${min} and ${max}`;
+  return compose(Transform(toInt), IsOptional(), IsInt({ message }), Min(min, { message }), Max(max, { message }));
+};
+
+const MILLISECONDS = 'an integer number of milliseconds';
 
 /** `HTTP_KEEP_ALIVE_TIMEOUT_MS`, optional; shared by the services' and the portal's configuration. */
-export const KeepAliveTimeoutSetting = (): PropertyDecorator =>
-  compose(
-    Transform(toInt),
-    IsOptional(),
-    IsInt({ message: `HTTP_KEEP_ALIVE_TIMEOUT_MS must be ${MS_RANGE}` }),
-    Min(1000, { message: `HTTP_KEEP_ALIVE_TIMEOUT_MS must be ${MS_RANGE}` }),
-    Max(900_000, { message: `HTTP_KEEP_ALIVE_TIMEOUT_MS must be ${MS_RANGE}` }),
-  );
+export const KeepAliveTimeoutSetting = (): PropertyDecorator => optionalInteger('HTTP_KEEP_ALIVE_TIMEOUT_MS', 1000, 900_000, MILLISECONDS);
 
 /**
  * `HTTP_HEADERS_TIMEOUT_MS`, optional: above the keep-alive timeout, as load balancers' guides
@@ -126,11 +125,7 @@ export const KeepAliveTimeoutSetting = (): PropertyDecorator =>
  */
 export const HeadersTimeoutSetting = (): PropertyDecorator =>
   compose(
-    Transform(toInt),
-    IsOptional(),
-    IsInt({ message: `HTTP_HEADERS_TIMEOUT_MS must be ${MS_RANGE}` }),
-    Min(1000, { message: `HTTP_HEADERS_TIMEOUT_MS must be ${MS_RANGE}` }),
-    Max(900_000, { message: `HTTP_HEADERS_TIMEOUT_MS must be ${MS_RANGE}` }),
+    optionalInteger('HTTP_HEADERS_TIMEOUT_MS', 1000, 900_000, MILLISECONDS),
     Validate(ExceedsKeepAliveTimeout, { message: 'HTTP_HEADERS_TIMEOUT_MS must be greater than HTTP_KEEP_ALIVE_TIMEOUT_MS (default 65000)' }),
   );
 
@@ -164,27 +159,15 @@ export class ServiceConfig extends AuthConfig {
   LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
   /** Connections this instance keeps to PostgreSQL; instances × pool size must stay under the server's max_connections. */
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: 'DATABASE_POOL_SIZE must be an integer between 2 and 200' })
-  @Min(2, { message: 'DATABASE_POOL_SIZE must be an integer between 2 and 200' })
-  @Max(200, { message: 'DATABASE_POOL_SIZE must be an integer between 2 and 200' })
+  @optionalInteger('DATABASE_POOL_SIZE', 2, 200)
   DATABASE_POOL_SIZE?: number;
 
   /** How long a request waits for a free connection before it is answered 503 DATABASE_BUSY. */
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: 'DATABASE_POOL_WAIT_MS must be an integer between 100 and 60000' })
-  @Min(100, { message: 'DATABASE_POOL_WAIT_MS must be an integer between 100 and 60000' })
-  @Max(60000, { message: 'DATABASE_POOL_WAIT_MS must be an integer between 100 and 60000' })
+  @optionalInteger('DATABASE_POOL_WAIT_MS', 100, 60000)
   DATABASE_POOL_WAIT_MS?: number;
 
   /** How long a transaction waits for a lock (a client's turn, a row) before it is answered 503 DATABASE_BUSY. */
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: 'DATABASE_LOCK_TIMEOUT_MS must be an integer between 100 and 60000' })
-  @Min(100, { message: 'DATABASE_LOCK_TIMEOUT_MS must be an integer between 100 and 60000' })
-  @Max(60000, { message: 'DATABASE_LOCK_TIMEOUT_MS must be an integer between 100 and 60000' })
+  @optionalInteger('DATABASE_LOCK_TIMEOUT_MS', 100, 60000)
   DATABASE_LOCK_TIMEOUT_MS?: number;
 
   /** Distinguishes instances of one service in logs and Kafka client ids. */

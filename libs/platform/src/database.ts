@@ -139,7 +139,7 @@ export class Database {
     }
   }
 
-  /** Cheap liveness probe for /health. */
+  /** Cheap probe for /health/ready: the database answers a query within 2 s. */
   async ping(): Promise<boolean> {
     if (!this.dataSource.isInitialized || !this.connected) return false;
     try {

@@ -43,7 +43,8 @@ export interface RefusalRecorder {
   writeOutsideCommand(request: Request, response: Response, status: number, code: string): Promise<void>;
 }
 
-const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Methods that change state: every such request is audited, allowed or refused. */
+export const STATE_CHANGING: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function validationPipe(): ValidationPipe {
   return new ValidationPipe({

@@ -54,7 +54,7 @@ export class KeyedLock {
     });
   }
 
-  /** Keys held or waited for right now (for metrics and tests). */
+  /** Keys held right now. */
   get size(): number {
     return this.held.size;
   }

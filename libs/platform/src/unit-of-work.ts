@@ -34,10 +34,6 @@ export class UnitOfWork {
     return current.run(this, work);
   }
 
-  get hasBegun(): boolean {
-    return this.begun !== null;
-  }
-
   /** The backend serving this transaction, to find out what became of it if the connection drops. */
   get backendPid(): number | null {
     const connection = (this.runner as unknown as { databaseConnection?: { processID?: number } } | null)?.databaseConnection;

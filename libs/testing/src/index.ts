@@ -6,3 +6,4 @@ export * from './identity';
 export * from './platform';
 export * from './partnership';
 export * from './error-table';
+export * from './fuzz/random';

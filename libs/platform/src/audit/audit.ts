@@ -1,10 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthenticatedRequest } from '../auth/auth.guard';
 import { Database } from '../database';
-
-export const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Locals the command pipeline and the error filter share for one request. */
 export interface AuditLocals {
@@ -75,6 +73,3 @@ function printable(text: string): string {
   // eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL's text refuses
   return text.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
-
-/** Logs what could not be audited (never personal data: the action, the path and the status). */
-export const auditLogger = new Logger('Audit');

@@ -6,9 +6,9 @@ import { EntityManager } from 'typeorm';
 import { AuthenticatedRequest } from '../auth/auth.guard';
 import { Database } from '../database';
 import { classifyDatabaseError } from '../database-errors';
-import { CodedHttpException, RecordedRefusal } from '../http';
+import { CodedHttpException, RecordedRefusal, STATE_CHANGING } from '../http';
 import { findCommandOutcome, UnitOfWork } from '../unit-of-work';
-import { AuditLocals, AuditTrail, STATE_CHANGING } from './audit';
+import { AuditLocals, AuditTrail } from './audit';
 
 /** The IETF httpapi draft's header; a key is any printable ASCII string up to 255 characters. */
 const IDEMPOTENCY_HEADER = 'idempotency-key';

@@ -17,6 +17,7 @@ import { WithdrawConsentHttpController } from './commands/withdraw-consent/withd
 import { JourneyTables1732400000300 } from './migrations/1732400000300-journey-tables';
 import { ClientAccess1732400000310 } from './migrations/1732400000310-client-access';
 import { Clients1732400000320 } from './migrations/1732400000320-clients';
+import { AccessModel1732400000325 } from './migrations/1732400000325-access-model';
 import { PersonalDataProtector } from './personal-data/personal-data.protector';
 import { onAgencyRegistered } from './projections/agencies.projection';
 import { TIMELINE_TOPICS, timelineHandlers } from './projections/journey.projection';
@@ -43,7 +44,7 @@ export class ClientJourneyModule {
   static forRoot(config: ClientJourneyConfig): DynamicModule {
     return {
       module: ClientJourneyModule,
-      imports: serviceInfrastructure(config, { service: 'client-journey', migrations: [JourneyTables1732400000300, ClientAccess1732400000310, Clients1732400000320], publishes: true }),
+      imports: serviceInfrastructure(config, { service: 'client-journey', migrations: [JourneyTables1732400000300, ClientAccess1732400000310, Clients1732400000320, AccessModel1732400000325], publishes: true }),
       controllers: [
         RegisterClientHttpController,
         GiveConsentHttpController,

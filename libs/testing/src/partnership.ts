@@ -50,15 +50,21 @@ export async function registerClient(platform: TestPlatform, caseworkerToken: st
   return res.body.id as string;
 }
 
-/** Records the client's consent to share with each agency, for referrals. */
-export async function consentTo(platform: TestPlatform, caseworkerToken: string, clientId: string, agencyIds: readonly string[]): Promise<string[]> {
+/** Records the client's consent to share with each agency, for referrals unless another purpose is named. */
+export async function consentTo(
+  platform: TestPlatform,
+  caseworkerToken: string,
+  clientId: string,
+  agencyIds: readonly string[],
+  purpose: 'referral' | 'case-coordination' | 'outcome-tracking' = 'referral',
+): Promise<string[]> {
   const ids: string[] = [];
   for (const agencyId of agencyIds) {
     const res = await waitFor(
       async () => {
         const r = await http('POST', platform.url('client-journey', `/clients/${clientId}/consents`), {
           token: caseworkerToken,
-          body: { agencyId, purpose: 'referral', evidence: 'written' },
+          body: { agencyId, purpose, evidence: 'written' },
         });
         return r.body?.code === 'CONSENT.UNKNOWN_AGENCY' ? undefined : r;
       },
@@ -72,8 +78,9 @@ export async function consentTo(platform: TestPlatform, caseworkerToken: string,
 
 /**
  * Requests a referral, waiting while the referral service's read models catch up with the
- * directory and the client's consent (they arrive as events): unknown agency, unsigned (UA-1) or
- * not consented (UA-2) are retried for a while; any other answer is returned.
+ * directory, the client's registration and consent (they arrive as events): unknown agency, a
+ * client it does not know yet (not visible), unsigned (UA-1) or not consented (UA-2) are retried
+ * for a while; any other answer is returned.
  */
 export async function referWhenReady(platform: TestPlatform, token: string, body: Record<string, unknown>, url = platform.url('referral', '/referrals')): Promise<HttpResult> {
   let last: HttpResult | undefined;
@@ -81,7 +88,7 @@ export async function referWhenReady(platform: TestPlatform, token: string, body
     return await waitFor(
       async () => {
         last = await http('POST', url, { token, body });
-        return ['REFERRAL.UNKNOWN_AGENCY', 'UA-1', 'UA-2'].includes(last.body?.code) ? undefined : last;
+        return ['REFERRAL.UNKNOWN_AGENCY', 'ACCESS.CLIENT_NOT_VISIBLE', 'UA-1', 'UA-2'].includes(last.body?.code) ? undefined : last;
       },
       { what: 'the referral service to know the agencies, signatures and consent', timeoutMs: 30000, intervalMs: 200 },
     );

@@ -85,18 +85,20 @@ export async function applyAccessEffect(tx: EntityManager, event: Pick<HandledEv
       return;
     }
     case 'LeadHandedOver': {
-      // the referral service decides handovers (UA-3, UA-9); this service follows its decision
+      // the referral service decides handovers (UA-3, UA-9); this service follows its decision. A
+      // handover applies to the lead it was decided from, so replaying an old one changes nothing.
       const d = event.data as LeadHandedOverV1;
-      await tx.query(
-        `UPDATE key_worker_assignment SET ended_at = $2
-          WHERE assignment_id = (SELECT key_worker_assignment_id FROM client WHERE client_id = $1 AND lead_agency_id IS DISTINCT FROM $3) AND ended_at IS NULL`,
-        [d.clientId, d.at, d.toAgencyId],
+      const from = d.fromAgencyId ?? null;
+      // an UPDATE … RETURNING answers [rows, count]
+      const [moved]: [{ key_worker_assignment_id: string | null }[], number] = await tx.query(
+        `UPDATE client c SET lead_agency_id = $2, key_worker_id = NULL, key_worker_assignment_id = NULL, key_worker_since = NULL
+           FROM client previous
+          WHERE c.client_id = $1 AND previous.client_id = c.client_id AND c.lead_agency_id <> $2 AND ($3::text IS NULL OR c.lead_agency_id = $3)
+          RETURNING previous.key_worker_assignment_id`,
+        [d.clientId, d.toAgencyId, from],
       );
-      await tx.query(
-        `UPDATE client SET lead_agency_id = $2, key_worker_id = NULL, key_worker_assignment_id = NULL, key_worker_since = NULL
-          WHERE client_id = $1 AND lead_agency_id IS DISTINCT FROM $2`,
-        [d.clientId, d.toAgencyId],
-      );
+      const ended = moved[0]?.key_worker_assignment_id;
+      if (ended) await tx.query('UPDATE key_worker_assignment SET ended_at = $2 WHERE assignment_id = $1 AND ended_at IS NULL', [ended, d.at]);
       return;
     }
     default:

@@ -14,6 +14,7 @@ export * from './keyed-lock';
 export * from './unit-of-work';
 export * from './audit/command.interceptor';
 export * from './audit/request-outcome.migration';
+export * from './audit/idempotency-record.migration';
 export * from './error-codes';
 export * from './input/unsafe-input';
 export * from './input/input.guard';

@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, HttpStatus, Injectable, Param, Post 
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { decideClaim, decideRelease } from '@umbrella/agreement';
 import { DOMAINS_OF_SUPPORT, DomainOfSupport, PSEUDONYMOUS_ID } from '@umbrella/contracts';
-import { AccessDenied, actorOf, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
+import { AccessDenied, actorOf, AuditedRead, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
 import { IsIn, Matches } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import { DecisionRunner } from '../../engine/decision-runner';
@@ -89,6 +89,7 @@ export class ClaimsHttpController {
   constructor(private readonly handler: ClaimsHandler) {}
 
   @Get('case')
+  @AuditedRead()
   @ApiOperation({ summary: "Who leads the client's case and which agencies hold claims (agencies involved with the client)" })
   async case(@Param() { clientId }: ClientParam, @CurrentPrincipal() principal: Principal): Promise<CaseView> {
     await this.handler.assertInvolved(principal, clientId);

@@ -55,6 +55,11 @@ export function concerning<E extends HttpException>(error: E, recordId: string):
   return error;
 }
 
+/** The record a refusal concerns, when it was marked with `concerning`. */
+export function recordConcerned(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? CONCERNED.get(error) : undefined;
+}
+
 /** Methods that change state: every such request is audited, allowed or refused. */
 export const STATE_CHANGING: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -110,7 +115,7 @@ export class ErrorFilter implements ExceptionFilter {
     let body = this.toBody(exception);
     const locals = res.locals as AuditLocals;
     locals.errorCode = body.code;
-    const concerned = typeof exception === 'object' && exception !== null ? CONCERNED.get(exception) : undefined;
+    const concerned = recordConcerned(exception);
     if (concerned) locals.auditRecord = concerned;
     if (body.statusCode >= 500) this.logger.error(`${body.code}: ${(exception as Error)?.stack ?? exception}`);
     if (this.recorder && isAudited(req, res) && !locals.audited) {

@@ -8,6 +8,7 @@ export * from './auth/principal';
 export * from './auth/token-verifier';
 export * from './auth/auth.guard';
 export * from './audit/audit';
+export * from './audit/audit.http.controller';
 export * from './audit/audit-log.migration';
 export * from './database-errors';
 export * from './keyed-lock';

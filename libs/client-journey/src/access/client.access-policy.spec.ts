@@ -31,6 +31,14 @@ describe('ClientAccess', () => {
     expect(code(() => ClientAccess.manageAsLead(as(['agency-admin'], 'a'), { leadAgencyId: 'a' }))).toBe('ACCESS.NOT_LEAD_AGENCY');
   });
 
+  it("shows the client's audit trail to the lead agency's caseworkers only, refusing everyone else as if the client did not exist", () => {
+    expect(code(() => ClientAccess.readAudit(as(['caseworker'], 'a'), { leadAgencyId: 'a' }))).toBeUndefined();
+    for (const principal of [as(['caseworker'], 'b'), as(['agency-admin'], 'a'), as(['coordinator'], null)]) {
+      expect(code(() => ClientAccess.readAudit(principal, { leadAgencyId: 'a' }))).toBe('ACCESS.CLIENT_NOT_VISIBLE');
+    }
+    expect(code(() => ClientAccess.readAudit(as(['caseworker'], 'a'), null))).toBe('ACCESS.CLIENT_NOT_VISIBLE');
+  });
+
   it('lets the lead agency or a coordinator erase a client, and no other agency', () => {
     expect(code(() => ClientAccess.erase(as(['caseworker'], 'a'), { leadAgencyId: 'a' }))).toBeUndefined();
     expect(code(() => ClientAccess.erase(as(['coordinator'], null), { leadAgencyId: 'a' }))).toBeUndefined();

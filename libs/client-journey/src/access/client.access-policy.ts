@@ -14,6 +14,7 @@ import { AccessBasis, accessBases } from './access-grants';
  * - Consent, milestones, reading the record and the timeline: caseworkers of an agency that sees the client.
  * - Assigning the key worker or handing the lead to another agency: caseworkers of the lead agency.
  * - Erasure: a caseworker of the lead agency, or a partnership coordinator (who sees no personal data).
+ * - The client's audit trail: caseworkers of the lead agency.
  *
  * "Not visible" and "no such client" get the same refusal, so a 403 never reveals whether a
  * client exists; a 404 is given only to someone who could see the client anyway.
@@ -45,6 +46,11 @@ export const ClientAccess = {
     if (!hasRole(principal, 'caseworker') || principal.agencyId !== client.leadAgencyId) {
       throw new AccessDenied('ACCESS.NOT_LEAD_AGENCY', "Only a caseworker of the client's lead agency may do this.");
     }
+  },
+
+  /** Who read or acted on the client: the lead agency's caseworkers only; to anyone else the client does not exist. */
+  readAudit(principal: Principal, client: { leadAgencyId: string } | null): void {
+    if (!client || !hasRole(principal, 'caseworker') || principal.agencyId !== client.leadAgencyId) throw notVisible();
   },
 
   /** Erasure: a coordinator for the partnership, or a caseworker of the lead agency. */

@@ -110,8 +110,10 @@ export class CommandInterceptor implements NestInterceptor {
         }
         throw error;
       }
+      // the record the path names (the client a consent is for), or else the one the command created
       const id = (result as { id?: unknown } | null)?.id;
-      if (typeof id === 'string') (response.locals as AuditLocals).auditRecord = id;
+      const locals = response.locals as AuditLocals;
+      if (typeof id === 'string' && !locals.auditRecord) locals.auditRecord = id;
       const committed = await this.complete(unit, request, response, { key, scope, fingerprint, status: response.statusCode, body: result ?? null, code: null });
       return committed === 'ours' ? result : committed;
     } finally {

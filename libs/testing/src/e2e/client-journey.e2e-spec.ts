@@ -272,7 +272,7 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     expect((await http('GET', cj(`/clients/${clientId}/audit`), { token: tokens.coordinator })).body.code).toBe('ACCESS.ROLE_NOT_ALLOWED');
     // coordinators read the same rows in the service's trail
     const coordinator = await http('GET', cj(`/audit?recordId=${clientId}&agencyId=${OTHER}`), { token: tokens.coordinator });
-    expect([...new Set(coordinator.body.map((r: { action: string }) => r.action))].sort()).toEqual(['GetClient.get', 'GetNotes.notes', 'RecordNote.record']);
+    expect([...new Set(coordinator.body.map((r: { action: string }) => r.action))].sort()).toEqual(['GetClient.get', 'GetClientAudit.trail', 'GetNotes.notes', 'RecordNote.record']);
   });
 
   it('answers no data it could not put on record (503), and nothing a cache may keep', async () => {

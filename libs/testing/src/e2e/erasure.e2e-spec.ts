@@ -194,6 +194,19 @@ describe('erasure: nothing personal about a client is left anywhere', () => {
   });
 
   it('finds the data where it is kept before erasure, sealed: the scan would see it if it were in plain text', async () => {
+    // the scan sees text, JSON and bytes, in any case
+    const probe = new Client({ connectionString: platform.databases.reporting });
+    await probe.connect();
+    try {
+      await probe.query('CREATE TABLE scan_probe (note text, doc jsonb, raw bytea)');
+      await probe.query('INSERT INTO scan_probe VALUES ($1, $2, $3)', [surname.toUpperCase(), JSON.stringify({ email: person.contact.email }), Buffer.from(`x${leadNoteWord}x`)]);
+      expect((await scanDatabase(platform.databases.reporting, clientId)).found.sort()).toEqual(
+        [`scan_probe.note: ${surname}`, `scan_probe.doc: ${person.contact.email}`, `scan_probe.raw: ${leadNoteWord}`].sort(),
+      );
+    } finally {
+      await probe.query('DROP TABLE IF EXISTS scan_probe');
+      await probe.end();
+    }
     const journey = await scanDatabase(platform.databases['client-journey'], clientId);
     expect(journey.sawClientId).toBe(true);
     expect(journey.found).toEqual([]);

@@ -69,9 +69,11 @@ export async function runStormBenchmark({ platform, dbs, brokers, clients: clien
   const instances = ['referral', ...extra];
   try {
     const agencyIds = AGENCIES.map((a) => a.id);
-    log(`registering ${clientCount * 2} clients consenting to any agency in ${DOMAIN} (half for the storm, half for the uncontended baseline)`);
-    const all = await registerClients(platform, { count: clientCount * 2, at: ['bench-from-0', 'bench-from-1'], consent: () => ({ domain: DOMAIN }), tag: 'storm' });
-    await waitForConsents(dbs.referral, all);
+    // a walk-in claim needs the client's consent to that agency's coordinating their case
+    log(`registering ${clientCount * 2} clients consenting to each ${DOMAIN} agency's coordinating their case (half for the storm, half for the uncontended baseline)`);
+    const consents = () => agencyIds.map((agencyId) => ({ agencyId, purpose: 'case-coordination' }));
+    const all = await registerClients(platform, { count: clientCount * 2, at: ['bench-from-0', 'bench-from-1'], consent: consents, tag: 'storm' });
+    await waitForConsents(dbs.referral, all, 180_000, agencyIds.length);
     await waitForQuiet(brokers, { log });
     const stormClients = all.slice(0, clientCount);
     const baselineClients = all.slice(clientCount);

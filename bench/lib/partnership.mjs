@@ -28,7 +28,8 @@ export async function enrolAgencies(platform, agencies) {
 let person = 0;
 /**
  * Registers `count` fictional clients at the given agencies (client i at agencies[i % n]) and
- * records each one's consent; returns their pseudonymous ids.
+ * records each one's consents (`consent(i)`: one scope or a list, each for referral unless it names
+ * another purpose); returns their pseudonymous ids.
  */
 export async function registerClients(platform, { count, at, consent, concurrency = 24, tag }) {
   return pool(count, concurrency, async (i) => {
@@ -48,21 +49,29 @@ export async function registerClients(platform, { count, at, consent, concurrenc
       201,
     );
     const clientId = registered.body.id;
-    must(
-      'recording consent',
-      await whenReady(() => request('POST', platform.url('client-journey', `/clients/${clientId}/consents`), { token, body: { ...consent(i), purpose: 'referral', evidence: 'written' } }), ['CONSENT.UNKNOWN_AGENCY']),
-      200,
-      201,
-    );
+    for (const scope of [consent(i)].flat()) {
+      must(
+        'recording consent',
+        await whenReady(
+          () => request('POST', platform.url('client-journey', `/clients/${clientId}/consents`), { token, body: { purpose: 'referral', ...scope, evidence: 'written' } }),
+          ['CONSENT.UNKNOWN_AGENCY'],
+        ),
+        200,
+        201,
+      );
+    }
     return clientId;
   });
 }
 
-/** Waits until the referral service's read model holds the consent of every client given. */
-export async function waitForConsents(referralDb, clientIds, timeoutMs = 180_000) {
+/** Waits until the referral service's read model holds the consents (`perClient` each) of every client given. */
+export async function waitForConsents(referralDb, clientIds, timeoutMs = 180_000, perClient = 1) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await referralDb.query('SELECT count(DISTINCT client_id)::int AS n FROM client_consent WHERE client_id = ANY($1) AND active', [clientIds]);
+    const { rows } = await referralDb.query(
+      'SELECT count(*)::int AS n FROM (SELECT client_id FROM client_consent WHERE client_id = ANY($1) AND active GROUP BY client_id HAVING count(*) >= $2) known',
+      [clientIds, perClient],
+    );
     if (rows[0].n >= clientIds.length) return;
     if (Date.now() > deadline) throw new Error(`the referral service knows the consent of ${rows[0].n} of ${clientIds.length} clients after ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 500));

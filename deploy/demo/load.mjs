@@ -77,11 +77,12 @@ async function client(name, dateOfBirth, postcode) {
   throw new Error(`registering ${name}: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
-async function consent(clientId, agencyIds) {
+/** The client's consent to be referred to each agency, or (purpose case-coordination) to its working their case. */
+async function consent(clientId, agencyIds, purpose = 'referral') {
   const token = await caseworkerOf('northbridge-jobcentre');
   for (const agencyId of agencyIds) {
     for (let attempt = 0; ; attempt += 1) {
-      const res = await call('POST', `${journeyUrl}/clients/${clientId}/consents`, { agencyId, purpose: 'referral', evidence: 'written' }, token);
+      const res = await call('POST', `${journeyUrl}/clients/${clientId}/consents`, { agencyId, purpose, evidence: 'written' }, token);
       if ([200, 201].includes(res.status)) break;
       if (res.body?.code === 'CONSENT.UNKNOWN_AGENCY' && attempt < 60) {
         await sleep(500);
@@ -92,14 +93,14 @@ async function consent(clientId, agencyIds) {
   }
 }
 
-/** Posts an action to the referral service, waiting while its read models catch up with the directory and consent. */
+/** Posts an action to the referral service, waiting while its read models catch up with the directory, the client and consent. */
 async function act(path, body, agencyId, expected) {
   const token = await caseworkerOf(agencyId);
   for (let attempt = 0; ; attempt += 1) {
     const res = await call('POST', `${referral}${path}`, body, token);
     const code = res.body?.code;
     if (code === expected || (expected === 'ok' && res.status < 300)) return res.body;
-    if (['REFERRAL.UNKNOWN_AGENCY', 'UA-1', 'UA-2', 'REFERRAL.UNKNOWN_SERVICE'].includes(code) && attempt < 60 && code !== expected) {
+    if (['REFERRAL.UNKNOWN_AGENCY', 'ACCESS.CLIENT_NOT_VISIBLE', 'UA-1', 'UA-2', 'REFERRAL.UNKNOWN_SERVICE'].includes(code) && attempt < 60 && code !== expected) {
       await sleep(500);
       continue;
     }
@@ -122,6 +123,10 @@ if (!alex.created) {
   await consent(robin.id, ['northbridge-mind-matters', 'northbridge-jobcentre']);
   await consent(jo.id, ['fresh-start-trust', 'youth-futures-northbridge']);
   await consent(kai.id, ['harbour-skills-college']);
+  // taking a client on without a referral needs their consent to that agency's working their case
+  await consent(alex.id, ['clearway-recovery'], 'case-coordination');
+  await consent(sam.id, ['northbridge-homes'], 'case-coordination');
+  await consent(robin.id, ['northbridge-mind-matters'], 'case-coordination');
 
   // Allowed: Alex to training and health; Riverside accepts and so holds Alex's health case (exclusive).
   await refer(alex.id, 'northbridge-jobcentre', 'harbour-skills-college', 'training');
@@ -143,9 +148,10 @@ if (!alex.created) {
   const full = await call('GET', `${directory_url}/services/search?q=construction&region=northbridge`, undefined, await caseworkerOf('northbridge-jobcentre'));
   const course = full.body.results.find((s) => s.name === 'Construction skills card course');
   await refer(sam.id, 'northbridge-jobcentre', 'quayside-training-academy', 'training', 'UA-7', { serviceId: course.id });
-  // UA-6: Mind Matters sent Robin on to the jobcentre; sending Robin straight back is a hand-back loop.
+  // UA-6: the jobcentre sent Robin to Mind Matters, who works with Robin on confidence; sending Robin straight back is a hand-back loop.
   const mind = await refer(robin.id, 'northbridge-jobcentre', 'northbridge-mind-matters', 'employment-case-management');
   await act(`/referrals/${mind.id}/reject`, { reason: 'referred-elsewhere' }, 'northbridge-mind-matters', 'ok');
+  await act(`/clients/${robin.id}/claims/confidence-and-motivation`, {}, 'northbridge-mind-matters', 'ok');
   await refer(robin.id, 'northbridge-mind-matters', 'northbridge-jobcentre', 'employment-case-management', 'UA-6');
   // UA-3: two referrals offered to hand over Jo's lead; once one is accepted, the other cannot.
   const a = await refer(jo.id, 'northbridge-jobcentre', 'fresh-start-trust', 'confidence-and-motivation', 'ok', { handsOverLead: true });

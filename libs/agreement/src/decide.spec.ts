@@ -1,5 +1,5 @@
-import { decideClaim, decideOutcome, decideRelease, decideRequest, decideStep, RequestReferral } from './decide';
-import { agreementV1, client, directory, NOW, referral, withRules } from './test/fixtures';
+import { decideClaim, decideClaimsAfterWithdrawal, decideOutcome, decideRelease, decideRequest, decideStep, referralStillCovered, RequestReferral } from './decide';
+import { agreementV1, client, consent, directory, NOW, referral, withRules } from './test/fixtures';
 
 const a = agreementV1();
 const request = (overrides: Partial<RequestReferral> = {}): RequestReferral => ({
@@ -46,10 +46,18 @@ describe('requesting a referral', () => {
     expect(decideRequest(withRules(a, { requireSignature: false }), client(), directory([]), request(), NOW).outcome).toBe('allowed');
   });
 
-  it('UA-2: needs consent covering the receiving agency or the domain', () => {
-    const noConsent = client({ consents: [{ agencyIds: ['c'], domains: ['housing'] }] });
-    expect(decideRequest(a, noConsent, directory(), request(), NOW)).toMatchObject({ code: 'UA-2', message: 'The client has not consented to share their information with Agency B or for health.' });
-    expect(decideRequest(a, client({ consents: [{ agencyIds: [], domains: ['health'] }] }), directory(), request(), NOW).outcome).toBe('allowed');
+  it('UA-2: needs consent for referral naming the receiving agency, or for the domain when the agency offers a service in it', () => {
+    const noConsent = client({ consents: [consent('c'), consent(null, 'referral', 'housing')] });
+    expect(decideRequest(a, noConsent, directory(), request(), NOW)).toMatchObject({ code: 'UA-2', message: 'The client has not consented to be referred to Agency B for health.' });
+    const healthConsent = client({ consents: [consent(null, 'referral', 'health')] });
+    expect(decideRequest(a, healthConsent, directory(), request(), NOW).outcome).toBe('allowed');
+    // a domain consent covers only the agencies of that domain: those offering a service in it
+    expect(decideRequest(a, healthConsent, directory(undefined, ['b housing']), request(), NOW)).toMatchObject({ code: 'UA-2' });
+    expect(decideRequest(a, healthConsent, directory(undefined, ['b health']), request(), NOW).outcome).toBe('allowed');
+    // a consent for another purpose does not cover a referral
+    for (const purpose of ['case-coordination', 'outcome-tracking'] as const) {
+      expect(decideRequest(a, client({ consents: [consent('b', purpose), consent(null, purpose, 'health')] }), directory(), request(), NOW)).toMatchObject({ code: 'UA-2' });
+    }
     expect(decideRequest(a, client({ consents: [] }), directory(), request(), NOW).outcome).toBe('refused');
     expect(decideRequest(withRules(a, { requireConsent: false }), client({ consents: [] }), directory(), request(), NOW).outcome).toBe('allowed');
   });
@@ -145,6 +153,7 @@ describe('accepting a referral', () => {
   it('UA-1 and UA-2 still hold at acceptance', () => {
     expect(decideStep(a, client(), directory(['a']), { referral: referral(), action: 'accept', byAgencyId: 'b', reason: null }, NOW)).toMatchObject({ code: 'UA-1' });
     expect(accept(client({ consents: [] }))).toMatchObject({ code: 'UA-2' });
+    expect(accept(client({ consents: [consent('b', 'outcome-tracking')] }))).toMatchObject({ code: 'UA-2' });
   });
 
   it('refuses an agency the referral is not addressed to', () => {
@@ -216,13 +225,58 @@ describe('the lifecycle', () => {
 });
 
 describe('claims', () => {
+  const coordinating = client({ consents: [consent('c', 'case-coordination')] });
+
   it('UA-4: grants a walk-in claim only when nobody else holds the exclusive domain', () => {
-    expect(decideClaim(a, client(), directory(), 'c', 'health')).toMatchObject({ outcome: 'allowed', events: [{ type: 'ClaimGranted', agencyId: 'c', referralId: null }] });
-    expect(decideClaim(a, client({ claims: [{ agencyId: 'b', domain: 'health', referralId: null }] }), directory(), 'c', 'health')).toMatchObject({ code: 'UA-4' });
-    expect(decideClaim(a, client({ claims: [{ agencyId: 'c', domain: 'health', referralId: null }] }), directory(), 'c', 'health')).toMatchObject({ outcome: 'allowed', events: [] });
-    expect(decideClaim(a, client({ claims: [{ agencyId: 'b', domain: 'training', referralId: null }] }), directory(), 'c', 'training').outcome).toBe('allowed');
-    expect(decideClaim(a, client(), directory(['a']), 'c', 'health')).toMatchObject({ code: 'UA-1' });
-    expect(decideClaim(a, client({ consents: [] }), directory(), 'c', 'health')).toMatchObject({ code: 'UA-2' });
+    expect(decideClaim(a, coordinating, directory(), 'c', 'health')).toMatchObject({ outcome: 'allowed', events: [{ type: 'ClaimGranted', agencyId: 'c', referralId: null }] });
+    expect(decideClaim(a, { ...coordinating, claims: [{ agencyId: 'b', domain: 'health', referralId: null }] }, directory(), 'c', 'health')).toMatchObject({ code: 'UA-4' });
+    expect(decideClaim(a, { ...coordinating, claims: [{ agencyId: 'c', domain: 'health', referralId: null }] }, directory(), 'c', 'health')).toMatchObject({ outcome: 'allowed', events: [] });
+    expect(decideClaim(a, { ...coordinating, claims: [{ agencyId: 'b', domain: 'training', referralId: null }] }, directory(), 'c', 'training').outcome).toBe('allowed');
+    expect(decideClaim(a, coordinating, directory(['a']), 'c', 'health')).toMatchObject({ code: 'UA-1' });
+  });
+
+  it('UA-2: a walk-in needs the lead, or a consent naming the agency for case coordination', () => {
+    expect(decideClaim(a, client({ consents: [] }), directory(), 'a', 'health').outcome).toBe('allowed');
+    expect(decideClaim(a, client({ consents: [] }), directory(), 'c', 'health')).toMatchObject({
+      code: 'UA-2',
+      message: 'The client has not consented to Agency C taking on their case without a referral.',
+    });
+    // consent for referral, for outcome tracking, or for the whole domain: none lets an agency take the case
+    for (const consents of [[consent('c')], [consent('c', 'outcome-tracking')], [consent(null, 'referral', 'health')], [consent(null, 'case-coordination', 'health')]]) {
+      expect(decideClaim(a, client({ consents }), directory(), 'c', 'health')).toMatchObject({ code: 'UA-2' });
+    }
+    // holding a claim in another domain is not a consent to take this one
+    expect(decideClaim(a, client({ consents: [], claims: [{ agencyId: 'c', domain: 'housing', referralId: 'r-9' }] }), directory(), 'c', 'health')).toMatchObject({ code: 'UA-2' });
+    expect(decideClaim(withRules(a, { requireConsent: false }), client({ consents: [] }), directory(), 'c', 'health').outcome).toBe('allowed');
+  });
+
+  it('UA-2: withdrawal releases the claims it no longer covers, and only those', () => {
+    const claims = [
+      { agencyId: 'a', domain: 'housing', referralId: null },
+      { agencyId: 'b', domain: 'health', referralId: 'r-1' },
+      { agencyId: 'c', domain: 'training', referralId: null },
+      { agencyId: 'd', domain: 'addiction', referralId: null },
+    ] as const;
+    const state = client({ claims: [...claims], consents: [consent('b'), consent('d', 'case-coordination')] });
+    // the lead's claim stands; b's claim by referral is covered by its consent for referral; d's walk-in by its consent for coordination
+    expect(decideClaimsAfterWithdrawal(a, state, directory())).toMatchObject({
+      outcome: 'allowed',
+      checked: ['UA-2'],
+      events: [{ type: 'ClaimReleased', agencyId: 'c', domain: 'training', reason: 'released' }],
+    });
+    expect(decideClaimsAfterWithdrawal(a, { ...state, consents: [] }, directory())).toMatchObject({
+      events: [expect.objectContaining({ agencyId: 'b' }), expect.objectContaining({ agencyId: 'c' }), expect.objectContaining({ agencyId: 'd' })],
+    });
+    // a walk-in claim is not covered by a consent for referral
+    expect(decideClaimsAfterWithdrawal(a, client({ claims: [claims[3]], consents: [consent('d')] }), directory())).toMatchObject({ events: [expect.objectContaining({ agencyId: 'd' })] });
+    expect(decideClaimsAfterWithdrawal(a, client({ claims: [claims[0]], consents: [] }), directory())).toBeNull();
+    expect(decideClaimsAfterWithdrawal(withRules(a, { requireConsent: false }), { ...state, consents: [] }, directory())).toBeNull();
+  });
+
+  it('UA-2: an open referral stays only while a consent for referral covers its receiver', () => {
+    expect(referralStillCovered(a, client(), directory(), referral())).toBe(true);
+    expect(referralStillCovered(a, client({ consents: [consent('b', 'case-coordination')] }), directory(), referral())).toBe(false);
+    expect(referralStillCovered(a, client({ consents: [consent(null, 'referral', 'health')] }), directory(undefined, ['b health']), referral())).toBe(true);
   });
 
   it('releases only a claim the agency holds', () => {

@@ -1,7 +1,8 @@
-import { DomainOfSupport } from '@umbrella/contracts';
+import { ConsentPurpose, DomainOfSupport } from '@umbrella/contracts';
 import { Agreement } from './agreement';
 import { addDays } from './calendar';
 import { closes, isOpen, nextStatus, ReferralAction, ReferralStatus, TRANSITIONS } from './lifecycle';
+import { involvementIn, permits } from './involvement';
 import { RuleId } from './rules';
 
 /*
@@ -28,9 +29,11 @@ export interface ClaimFacts {
   readonly referralId: string | null;
 }
 
+/** An active consent: to one agency or to a domain of support, for one purpose. */
 export interface ConsentFacts {
-  readonly agencyIds: readonly string[];
-  readonly domains: readonly string[];
+  readonly agencyId: string | null;
+  readonly domain: DomainOfSupport | null;
+  readonly purpose: ConsentPurpose;
 }
 
 /** What the engine needs to know of one client. */
@@ -60,6 +63,8 @@ export interface ServiceFacts {
 export interface DirectoryView {
   isSignatory(agencyId: string, agreementVersion: string): boolean;
   agencyName(agencyId: string): string;
+  /** Whether the agency offers a service (not withdrawn) in the domain. */
+  offers(agencyId: string, domain: DomainOfSupport): boolean;
 }
 
 export type EngineEvent =
@@ -92,8 +97,12 @@ const refuse = (a: Agreement, code: Refused['code'], message: string): Refused =
 const allow = (a: Agreement, events: EngineEvent[], checked: RuleId[]): Allowed => ({ outcome: 'allowed', events, checked, agreementVersion: a.version });
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-function consentCovers(state: ClientState, agencyId: string, domain: string): boolean {
-  return state.consents.some((c) => c.agencyIds.includes(agencyId) || c.domains.includes(domain));
+/**
+ * UA-2: the client's consent for referral covers the agency: a consent naming it, or a consent for
+ * the domain when the agency offers a service in that domain. Consent for another purpose does not.
+ */
+export function referralConsentCovers(state: ClientState, directory: DirectoryView, agencyId: string, domain: DomainOfSupport): boolean {
+  return state.consents.some((c) => c.purpose === 'referral' && (c.agencyId === agencyId || (c.domain === domain && directory.offers(agencyId, domain))));
 }
 
 function holderOf(state: ClientState, domain: DomainOfSupport): ClaimFacts | undefined {
@@ -122,8 +131,8 @@ export function decideRequest(a: Agreement, state: ClientState, directory: Direc
       return refuse(a, 'UA-1', `${name(cmd.toAgencyId)} has not signed version ${a.version} of the umbrella agreement, so it cannot receive referrals.`);
     }
   }
-  if (a.rules.requireConsent && !consentCovers(state, cmd.toAgencyId, cmd.domain)) {
-    return refuse(a, 'UA-2', `The client has not consented to share their information with ${name(cmd.toAgencyId)} or for ${cmd.domain}.`);
+  if (a.rules.requireConsent && !referralConsentCovers(state, directory, cmd.toAgencyId, cmd.domain)) {
+    return refuse(a, 'UA-2', `The client has not consented to be referred to ${name(cmd.toAgencyId)} for ${cmd.domain}.`);
   }
   const open = state.referrals.find((r) => r.domain === cmd.domain && isOpen(r.status));
   if (open) return refuse(a, 'UA-5', `This client already has an open referral for ${cmd.domain} (to ${name(open.toAgencyId)}).`);
@@ -222,8 +231,8 @@ function decideAccept(a: Agreement, state: ClientState, directory: DirectoryView
   if (a.rules.requireSignature && !directory.isSignatory(r.toAgencyId, a.version)) {
     return refuse(a, 'UA-1', `${name(r.toAgencyId)} has not signed version ${a.version} of the umbrella agreement, so it cannot accept referrals.`);
   }
-  if (a.rules.requireConsent && !consentCovers(state, r.toAgencyId, r.domain)) {
-    return refuse(a, 'UA-2', `The client's consent no longer covers ${name(r.toAgencyId)} or ${r.domain}.`);
+  if (a.rules.requireConsent && !referralConsentCovers(state, directory, r.toAgencyId, r.domain)) {
+    return refuse(a, 'UA-2', `The client's consent no longer covers a referral to ${name(r.toAgencyId)} for ${r.domain}.`);
   }
   const exclusive = a.domains[r.domain].exclusive;
   const events: EngineEvent[] = [changed];
@@ -248,14 +257,43 @@ export function decideClaim(a: Agreement, state: ClientState, directory: Directo
   if (a.rules.requireSignature && !directory.isSignatory(agencyId, a.version)) {
     return refuse(a, 'UA-1', `${directory.agencyName(agencyId)} has not signed version ${a.version} of the umbrella agreement.`);
   }
-  if (a.rules.requireConsent && !consentCovers(state, agencyId, domain)) {
-    return refuse(a, 'UA-2', `The client has not consented to share their information with ${directory.agencyName(agencyId)} or for ${domain}.`);
+  if (state.claims.some((c) => c.domain === domain && c.agencyId === agencyId)) return allow(a, [], ['UA-4']);
+  // a walk-in: the lead, or an agency the client's consent names for coordinating their case; a
+  // consent for a domain lets the client be referred there, never taken by walk-in
+  if (a.rules.requireConsent && !permits(involvementIn(state, agencyId), 'claim')) {
+    return refuse(a, 'UA-2', `The client has not consented to ${directory.agencyName(agencyId)} taking on their case without a referral.`);
   }
   const exclusive = a.domains[domain].exclusive;
-  const holder = state.claims.find((c) => c.domain === domain && (exclusive || c.agencyId === agencyId));
-  if (holder?.agencyId === agencyId) return allow(a, [], ['UA-4']);
+  const holder = state.claims.find((c) => c.domain === domain && exclusive);
   if (holder) return refuse(a, 'UA-4', `${directory.agencyName(holder.agencyId)} already holds this client's case in ${domain}; it can hand it over by referral (UA-9).`);
   return allow(a, [{ type: 'ClaimGranted', agencyId, domain, exclusive, referralId: null }], ['UA-1', 'UA-2', 'UA-4']);
+}
+
+/**
+ * UA-2, after a consent is withdrawn: the claims its withdrawal no longer covers are released. The
+ * lead's claims stand; a walk-in claim needs a consent naming the agency for case coordination; a
+ * claim taken by referral needs the client's consent to that referral (open referrals the
+ * withdrawal no longer covers are cancelled first, each with its own decision, see decideStep).
+ * Nothing to release is no decision at all (null).
+ */
+export function decideClaimsAfterWithdrawal(a: Agreement, state: ClientState, directory: DirectoryView): Decision | null {
+  if (!a.rules.requireConsent) return null;
+  const uncovered = state.claims.filter((c) => {
+    if (c.agencyId === state.leadAgencyId) return false;
+    if (state.consents.some((k) => k.agencyId === c.agencyId && k.purpose === 'case-coordination')) return false;
+    return c.referralId === null || !referralConsentCovers(state, directory, c.agencyId, c.domain);
+  });
+  if (uncovered.length === 0) return null;
+  return allow(
+    a,
+    uncovered.map((c) => ({ type: 'ClaimReleased', agencyId: c.agencyId, domain: c.domain, reason: 'released' })),
+    ['UA-2'],
+  );
+}
+
+/** An open referral the client's consent no longer covers (UA-2): the platform cancels it. */
+export function referralStillCovered(a: Agreement, state: ClientState, directory: DirectoryView, referral: ReferralFacts): boolean {
+  return !a.rules.requireConsent || referralConsentCovers(state, directory, referral.toAgencyId, referral.domain);
 }
 
 /** The holder lets a claim go. */

@@ -3,3 +3,4 @@ export * from './agreement';
 export * from './calendar';
 export * from './lifecycle';
 export * from './decide';
+export * from './involvement';

@@ -1,7 +1,8 @@
 /** The rule catalogue of the umbrella agreement; ids are stable and shared by the API, logs and docs. */
 export const RULES = {
   'UA-1': 'Only agencies that have signed the active version may send, receive or accept referrals.',
-  'UA-2': "A referral may only go to an agency the client's recorded consent covers (agency or domain).",
+  'UA-2':
+    "A referral may only go to an agency the client's consent for referral covers (the agency, or its domain where it offers a service); taking a client on without a referral needs their consent to that agency coordinating their case; withdrawing consent cancels what it no longer covers.",
   'UA-3': 'A client has at most one lead agency at a time.',
   'UA-4': 'In an exclusive domain, at most one agency holds an active claim on a client.',
   'UA-5': 'No second open referral for the same client and domain anywhere in the network.',

@@ -19,6 +19,7 @@ import { RecordNoteHttpController } from './commands/record-note/record-note.htt
 import { JourneyTables1732400000300 } from './migrations/1732400000300-journey-tables';
 import { ClientAccess1732400000310 } from './migrations/1732400000310-client-access';
 import { Clients1732400000320 } from './migrations/1732400000320-clients';
+import { AccessModel1732400000325 } from './migrations/1732400000325-access-model';
 import { CaseNotes1732400000350 } from './migrations/1732400000350-case-notes';
 import { PersonalDataProtector } from './personal-data/personal-data.protector';
 import { onAgencyRegistered } from './projections/agencies.projection';
@@ -48,7 +49,7 @@ export class ClientJourneyModule {
   static forRoot(config: ClientJourneyConfig): DynamicModule {
     return {
       module: ClientJourneyModule,
-      imports: serviceInfrastructure(config, { service: 'client-journey', migrations: [JourneyTables1732400000300, ClientAccess1732400000310, Clients1732400000320, CaseNotes1732400000350], publishes: true }),
+      imports: serviceInfrastructure(config, { service: 'client-journey', migrations: [JourneyTables1732400000300, ClientAccess1732400000310, Clients1732400000320, AccessModel1732400000325, CaseNotes1732400000350], publishes: true }),
       controllers: [
         RegisterClientHttpController,
         GiveConsentHttpController,

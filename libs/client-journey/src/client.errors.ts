@@ -8,11 +8,11 @@ export const ClientErrors = {
   consentNotFound: () => new CodedHttpException(HttpStatus.NOT_FOUND, 'CONSENT.NOT_FOUND', 'This client never gave that consent.'),
   unknownAgency: (agencyId: string) =>
     new CodedHttpException(HttpStatus.UNPROCESSABLE_ENTITY, 'CONSENT.UNKNOWN_AGENCY', `Agency ${agencyId} is not (yet) in client-journey's copy of the partnership directory.`),
-  leadNotVisible: (agencyId: string) =>
+  leadMovesByReferral: () =>
     new CodedHttpException(
-      HttpStatus.UNPROCESSABLE_ENTITY,
-      'CLIENT.LEAD_AGENCY_NOT_VISIBLE',
-      `Agency ${agencyId} may not see this client: the client's consent must cover it, or it must hold a referral or claim, before it can lead the case.`,
+      HttpStatus.CONFLICT,
+      'CLIENT.LEAD_MOVES_BY_REFERRAL',
+      'The lead moves to another agency only by a referral that hands it over, once that agency accepts it (UA-3, UA-9).',
     ),
 };
 

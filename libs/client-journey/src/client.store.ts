@@ -1,3 +1,4 @@
+import { ClientAction } from '@umbrella/agreement';
 import { AgeBand } from '@umbrella/contracts';
 import { Principal } from '@umbrella/platform';
 import { EntityManager } from 'typeorm';
@@ -14,9 +15,10 @@ export interface ClientRecord {
   readonly registeredByAgencyId: string;
   readonly registeredAt: Date;
   readonly leadAgencyId: string;
-  readonly keyWorkerId: string;
-  readonly keyWorkerAssignmentId: string;
-  readonly keyWorkerSince: Date;
+  /** None between a handover of the lead and the new lead naming its key worker. */
+  readonly keyWorkerId: string | null;
+  readonly keyWorkerAssignmentId: string | null;
+  readonly keyWorkerSince: Date | null;
   readonly erasedAt: Date | null;
 }
 
@@ -28,9 +30,9 @@ interface ClientRow {
   registered_by_agency_id: string;
   registered_at: Date;
   lead_agency_id: string;
-  key_worker_id: string;
-  key_worker_assignment_id: string;
-  key_worker_since: Date;
+  key_worker_id: string | null;
+  key_worker_assignment_id: string | null;
+  key_worker_since: Date | null;
   erased_at: Date | null;
 }
 
@@ -56,11 +58,11 @@ export async function findClient(db: EntityManager, clientId: string, options: {
 
 /**
  * The usual preamble of a command on a client, inside its transaction: the caller's agency must
- * see the client (403, the same whether or not the client exists), then the client must be
+ * be allowed the action (403; the same as for a client that does not exist when it may not follow the client), then the client must be
  * registered here (404) and not erased (410). The client row stays locked until commit.
  */
-export async function loadClientForCommand(tx: EntityManager, principal: Principal, clientId: string): Promise<ClientRecord> {
-  await ClientAccess.assertVisible(principal, clientId, tx);
+export async function loadClientForCommand(tx: EntityManager, principal: Principal, clientId: string, action: ClientAction): Promise<ClientRecord> {
+  await ClientAccess.assertMay(principal, clientId, tx, action);
   const client = await findClient(tx, clientId, { forUpdate: true });
   if (!client) throw ClientErrors.notFound();
   if (client.erasedAt) throw ClientErrors.erased();

@@ -20,7 +20,7 @@ export class ClientSummaryView {
   @ApiProperty() registeredByAgencyId: string;
   @ApiProperty() registeredAt: string;
   @ApiProperty() leadAgencyId: string;
-  @ApiProperty({ type: KeyWorkerView }) keyWorker: KeyWorkerView;
+  @ApiProperty({ type: KeyWorkerView, nullable: true, description: 'None from a handover of the lead until the new lead names its key worker' }) keyWorker: KeyWorkerView | null;
   @ApiProperty({ nullable: true, type: String }) erasedAt: string | null;
 }
 
@@ -33,12 +33,15 @@ export function toClientSummary(c: ClientRecord, now = new Date()): ClientSummar
     registeredByAgencyId: c.registeredByAgencyId,
     registeredAt: c.registeredAt.toISOString(),
     leadAgencyId: c.leadAgencyId,
-    keyWorker: {
-      userId: c.keyWorkerId,
-      agencyId: c.leadAgencyId,
-      since: c.keyWorkerSince.toISOString(),
-      daysWithKeyWorker: Math.max(0, Math.floor((now.getTime() - c.keyWorkerSince.getTime()) / DAY_MS)),
-    },
+    keyWorker:
+      c.keyWorkerId && c.keyWorkerSince
+        ? {
+            userId: c.keyWorkerId,
+            agencyId: c.leadAgencyId,
+            since: c.keyWorkerSince.toISOString(),
+            daysWithKeyWorker: Math.max(0, Math.floor((now.getTime() - c.keyWorkerSince.getTime()) / DAY_MS)),
+          }
+        : null,
     erasedAt: c.erasedAt?.toISOString() ?? null,
   };
 }

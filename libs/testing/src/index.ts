@@ -5,5 +5,6 @@ export * from './service-process';
 export * from './identity';
 export * from './platform';
 export * from './partnership';
+export * from './access-probe';
 export * from './error-table';
 export * from './fuzz/random';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agreement, parseAgreement } from '../agreement';
-import { ClientState, DirectoryView, ReferralFacts } from '../decide';
+import { ConsentPurpose, DomainOfSupport } from '@umbrella/contracts';
+import { ClientState, ConsentFacts, DirectoryView, ReferralFacts } from '../decide';
 
 /** Version 1 as shipped, read from the repository: the specs test the real document. */
 export function agreementV1(): Agreement {
@@ -16,11 +17,17 @@ export function withRules(a: Agreement, rules: Partial<Agreement['rules']>): Agr
 
 export const NOW = new Date('2026-11-24T10:00:00Z'); // a Tuesday
 
-export function directory(signatories: string[] = ['a', 'b', 'c', 'd']): DirectoryView {
+/** Every agency offers a service in every domain unless `offered` says which (as `agency domain`). */
+export function directory(signatories: string[] = ['a', 'b', 'c', 'd'], offered?: string[]): DirectoryView {
   return {
     isSignatory: (agencyId) => signatories.includes(agencyId),
     agencyName: (agencyId) => `Agency ${agencyId.toUpperCase()}`,
+    offers: (agencyId, domain) => !offered || offered.includes(`${agencyId} ${domain}`),
   };
+}
+
+export function consent(agencyId: string | null, purpose: ConsentPurpose = 'referral', domain: DomainOfSupport | null = null): ConsentFacts {
+  return { agencyId, domain, purpose };
 }
 
 export function client(overrides: Partial<ClientState> = {}): ClientState {
@@ -29,7 +36,7 @@ export function client(overrides: Partial<ClientState> = {}): ClientState {
     leadAgencyId: 'a',
     claims: [],
     referrals: [],
-    consents: [{ agencyIds: ['a', 'b', 'c', 'd'], domains: [] }],
+    consents: ['a', 'b', 'c', 'd'].map((agency) => consent(agency)),
     creditedOutcomes: [],
     ...overrides,
   };

@@ -1,10 +1,15 @@
-import { ClaimGrantedV1, ClaimReleasedV1, ConsentGivenV1, ConsentWithdrawnV1, KeyWorkerAssignedV1, ReferralTransitionV1 } from '@umbrella/contracts';
+import { Involvement, NOT_INVOLVED } from '@umbrella/agreement';
+import { ClaimGrantedV1, ClaimReleasedV1, ConsentGivenV1, ConsentWithdrawnV1, DOMAINS_OF_SUPPORT, DomainOfSupport, LeadHandedOverV1, ReferralTransitionV1 } from '@umbrella/contracts';
 import { HandledEvent } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
-import { agencyShownBy } from '../domain/consent';
+import { consentBasis } from '../domain/consent';
 
-/** Why an agency may see a client (rule 7: a claim, an open referral, consent; the lead agency holds the case). */
-export type AccessBasis = 'open-referral' | 'claim' | 'consent' | 'lead';
+/**
+ * What involves an agency with a client, besides leading the case (the client row's lead agency):
+ * a claim, an open referral, a consent naming it for case coordination (`consent`) or for outcome
+ * tracking only (`outcome-tracking`). Rows of the retired `lead` basis are ignored.
+ */
+export type AccessBasis = 'open-referral' | 'claim' | 'consent' | 'outcome-tracking';
 
 export interface AccessGrant {
   readonly clientId: string;
@@ -69,22 +74,29 @@ export async function applyAccessEffect(tx: EntityManager, event: Pick<HandledEv
     }
     case 'ConsentGiven': {
       const d = event.data as ConsentGivenV1;
-      const agencyId = agencyShownBy(d);
-      if (agencyId) await grantAccess(tx, { clientId: d.clientId, agencyId, basis: 'consent', sourceId: d.consentId, at: d.givenAt });
+      const basis = consentBasis(d);
+      if (basis && d.agencyId) await grantAccess(tx, { clientId: d.clientId, agencyId: d.agencyId, basis, sourceId: d.consentId, at: d.givenAt });
       return;
     }
     case 'ConsentWithdrawn': {
       const d = event.data as ConsentWithdrawnV1;
-      const agencyId = agencyShownBy(d);
-      if (agencyId) await revokeAccess(tx, { clientId: d.clientId, agencyId, basis: 'consent', sourceId: d.consentId, at: d.withdrawnAt });
+      const basis = consentBasis(d);
+      if (basis && d.agencyId) await revokeAccess(tx, { clientId: d.clientId, agencyId: d.agencyId, basis, sourceId: d.consentId, at: d.withdrawnAt });
       return;
     }
-    case 'KeyWorkerAssigned': {
-      const d = event.data as KeyWorkerAssignedV1;
-      await grantAccess(tx, { clientId: d.clientId, agencyId: d.leadAgencyId, basis: 'lead', sourceId: d.assignmentId, at: d.assignedAt });
-      if (d.previousAssignmentId && d.previousLeadAgencyId) {
-        await revokeAccess(tx, { clientId: d.clientId, agencyId: d.previousLeadAgencyId, basis: 'lead', sourceId: d.previousAssignmentId, at: d.assignedAt });
-      }
+    case 'LeadHandedOver': {
+      // the referral service decides handovers (UA-3, UA-9); this service follows its decision
+      const d = event.data as LeadHandedOverV1;
+      await tx.query(
+        `UPDATE key_worker_assignment SET ended_at = $2
+          WHERE assignment_id = (SELECT key_worker_assignment_id FROM client WHERE client_id = $1 AND lead_agency_id IS DISTINCT FROM $3) AND ended_at IS NULL`,
+        [d.clientId, d.at, d.toAgencyId],
+      );
+      await tx.query(
+        `UPDATE client SET lead_agency_id = $2, key_worker_id = NULL, key_worker_assignment_id = NULL, key_worker_since = NULL
+          WHERE client_id = $1 AND lead_agency_id IS DISTINCT FROM $2`,
+        [d.clientId, d.toAgencyId],
+      );
       return;
     }
     default:
@@ -92,11 +104,29 @@ export async function applyAccessEffect(tx: EntityManager, event: Pick<HandledEv
   }
 }
 
-/** The bases on which an agency may see a client now. */
-export async function accessBases(db: EntityManager, clientId: string, agencyId: string): Promise<AccessBasis[]> {
-  const rows: { basis: AccessBasis }[] = await db.query(
-    'SELECT DISTINCT basis FROM client_agency_access WHERE client_id = $1 AND agency_id = $2 AND revoked_at IS NULL',
+/**
+ * An agency's involvement with a client now, from this service's copy of the facts: the client's
+ * lead agency and the active grants. The access model (libs/agreement) says what it allows.
+ */
+export async function involvementOf(db: EntityManager, clientId: string, agencyId: string): Promise<Involvement> {
+  const rows: { basis: AccessBasis | 'lead'; source_id: string }[] = await db.query(
+    `SELECT basis, source_id FROM client_agency_access WHERE client_id = $1 AND agency_id = $2 AND revoked_at IS NULL AND basis <> 'lead'
+     UNION ALL SELECT 'lead', '' FROM client WHERE client_id = $1 AND lead_agency_id = $2`,
     [clientId, agencyId],
   );
-  return rows.map((r) => r.basis);
+  if (rows.length === 0) return NOT_INVOLVED;
+  const domains = new Set<DomainOfSupport>();
+  for (const r of rows) {
+    const domain = DOMAINS_OF_SUPPORT.find((d) => r.basis === 'claim' && r.source_id.startsWith(`${d}:`));
+    if (domain) domains.add(domain);
+  }
+  return {
+    lead: rows.some((r) => r.basis === 'lead'),
+    claims: [...domains],
+    referralParty: rows.some((r) => r.basis === 'open-referral'),
+    consentPurposes: [
+      ...(rows.some((r) => r.basis === 'consent') ? (['case-coordination'] as const) : []),
+      ...(rows.some((r) => r.basis === 'outcome-tracking') ? (['outcome-tracking'] as const) : []),
+    ],
+  };
 }

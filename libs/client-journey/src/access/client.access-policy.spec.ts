@@ -1,8 +1,10 @@
+import { Involvement, NOT_INVOLVED } from '@umbrella/agreement';
 import { Principal } from '@umbrella/platform';
 import { principalOf, refusalCode } from '@umbrella/testing';
 import { ClientAccess } from './client.access-policy';
 
 const as = (roles: Principal['roles'], agencyId: string | null = 'a'): Principal => principalOf(roles, agencyId);
+const involved = (overrides: Partial<Involvement>): Involvement => ({ ...NOT_INVOLVED, ...overrides });
 const code = refusalCode;
 
 describe('ClientAccess', () => {
@@ -14,34 +16,37 @@ describe('ClientAccess', () => {
     }
   });
 
-  it('shows a client to a caseworker whose agency holds any basis, and to no one else', () => {
-    for (const basis of ['open-referral', 'claim', 'consent', 'lead'] as const) {
-      expect(code(() => ClientAccess.decideVisible(as(['caseworker']), [basis]))).toBeUndefined();
+  it('answers an agency that may not follow the client as if the client did not exist, whatever it asks', () => {
+    for (const inv of [NOT_INVOLVED, involved({ consentPurposes: ['referral'] })]) {
+      for (const action of ['see', 'see-journey', 'record-consent', 'record-milestone', 'manage-case', 'erase'] as const) {
+        expect(code(() => ClientAccess.decide(inv, action))).toBe('ACCESS.CLIENT_NOT_VISIBLE');
+      }
     }
-    expect(code(() => ClientAccess.decideVisible(as(['caseworker']), []))).toBe('ACCESS.CLIENT_NOT_VISIBLE');
-    expect(code(() => ClientAccess.decideVisible(as(['caseworker'], null), ['lead']))).toBe('ACCESS.CLIENT_NOT_VISIBLE');
-    // a coordinator or an agency admin never reads a client's record, even with a basis on file
-    expect(code(() => ClientAccess.decideVisible(as(['coordinator']), ['consent']))).toBe('ACCESS.CLIENT_NOT_VISIBLE');
-    expect(code(() => ClientAccess.decideVisible(as(['agency-admin']), ['lead']))).toBe('ACCESS.CLIENT_NOT_VISIBLE');
   });
 
-  it('leaves the key worker and the lead to the lead agency (handover, never taking)', () => {
-    expect(code(() => ClientAccess.manageAsLead(as(['caseworker'], 'a'), { leadAgencyId: 'a' }))).toBeUndefined();
-    expect(code(() => ClientAccess.manageAsLead(as(['caseworker'], 'b'), { leadAgencyId: 'a' }))).toBe('ACCESS.NOT_LEAD_AGENCY');
-    expect(code(() => ClientAccess.manageAsLead(as(['agency-admin'], 'a'), { leadAgencyId: 'a' }))).toBe('ACCESS.NOT_LEAD_AGENCY');
-  });
-
-  it("shows the client's audit trail to the lead agency's caseworkers only, refusing everyone else as if the client did not exist", () => {
-    expect(code(() => ClientAccess.readAudit(as(['caseworker'], 'a'), { leadAgencyId: 'a' }))).toBeUndefined();
-    for (const principal of [as(['caseworker'], 'b'), as(['agency-admin'], 'a'), as(['coordinator'], null)]) {
-      expect(code(() => ClientAccess.readAudit(principal, { leadAgencyId: 'a' }))).toBe('ACCESS.CLIENT_NOT_VISIBLE');
+  it('shows the record to the lead, claim holders, referral parties and agencies named for case coordination', () => {
+    for (const inv of [involved({ lead: true }), involved({ claims: ['health'] }), involved({ referralParty: true }), involved({ consentPurposes: ['case-coordination'] })]) {
+      expect(code(() => ClientAccess.decide(inv, 'see'))).toBeUndefined();
+      expect(code(() => ClientAccess.decide(inv, 'record-milestone'))).toBeUndefined();
     }
-    expect(code(() => ClientAccess.readAudit(as(['caseworker'], 'a'), null))).toBe('ACCESS.CLIENT_NOT_VISIBLE');
+    // outcome tracking follows the journey, never the record
+    expect(code(() => ClientAccess.decide(involved({ consentPurposes: ['outcome-tracking'] }), 'see-journey'))).toBeUndefined();
+    expect(code(() => ClientAccess.decide(involved({ consentPurposes: ['outcome-tracking'] }), 'see'))).toBe('ACCESS.CLIENT_NOT_VISIBLE');
   });
 
-  it('lets the lead agency or a coordinator erase a client, and no other agency', () => {
-    expect(code(() => ClientAccess.erase(as(['caseworker'], 'a'), { leadAgencyId: 'a' }))).toBeUndefined();
-    expect(code(() => ClientAccess.erase(as(['coordinator'], null), { leadAgencyId: 'a' }))).toBeUndefined();
-    expect(code(() => ClientAccess.erase(as(['caseworker'], 'b'), { leadAgencyId: 'a' }))).toBe('ACCESS.NOT_LEAD_AGENCY');
+  it('leaves consent to the agencies holding the case, and the key worker and erasure to the lead', () => {
+    expect(code(() => ClientAccess.decide(involved({ claims: ['health'] }), 'record-consent'))).toBeUndefined();
+    expect(code(() => ClientAccess.decide(involved({ referralParty: true }), 'record-consent'))).toBe('ACCESS.NOT_CASE_HOLDER');
+    expect(code(() => ClientAccess.decide(involved({ consentPurposes: ['case-coordination'] }), 'record-consent'))).toBe('ACCESS.NOT_CASE_HOLDER');
+    expect(code(() => ClientAccess.decide(involved({ lead: true }), 'manage-case'))).toBeUndefined();
+    expect(code(() => ClientAccess.decide(involved({ claims: ['health'] }), 'manage-case'))).toBe('ACCESS.NOT_LEAD_AGENCY');
+    expect(code(() => ClientAccess.decide(involved({ claims: ['health'] }), 'erase'))).toBe('ACCESS.NOT_LEAD_AGENCY');
+  });
+
+  it("shows the client's audit trail to the lead agency only, answering everyone else as if the client did not exist", () => {
+    expect(code(() => ClientAccess.readAudit(involved({ lead: true })))).toBeUndefined();
+    for (const inv of [NOT_INVOLVED, involved({ claims: ['health'] }), involved({ referralParty: true }), involved({ consentPurposes: ['case-coordination'] })]) {
+      expect(code(() => ClientAccess.readAudit(inv))).toBe('ACCESS.CLIENT_NOT_VISIBLE');
+    }
   });
 });

@@ -1,23 +1,23 @@
-import { AccessDenied, hasRole, Principal } from '@umbrella/platform';
+import { ClientAction, Involvement, NOT_INVOLVED, permits, refusalOf } from '@umbrella/agreement';
+import { AccessDenied, clientAccessDenied, hasRole, Principal } from '@umbrella/platform';
 import { EntityManager } from 'typeorm';
-import { AccessBasis, accessBases } from './access-grants';
+import { involvementOf } from './access-grants';
 
 /**
- * Who may do what with clients: the one place client-journey decides it.
+ * Who may do what with clients: the one place client-journey decides it, by the partnership's
+ * access model (libs/agreement's involvement; the README has the table). An agency's involvement
+ * is read from this service's copy of the facts: the client's lead agency (registration, then
+ * handovers decided by the referral service), and grants built from the claim, referral and
+ * consent events. The referral service decides from its copy of the same events.
  *
- * - An agency sees a client only while it holds a claim on them, has an open referral for them,
- *   or the client's consent covers it. The lead agency (the key worker's agency, UA-3) holds the
- *   client's case, which counts as holding a claim. A domain consent names no agency, so it shows
- *   the client to the agencies it covers through the referral it allows.
  * - Only caseworkers act on clients, and always for their own agency (their token's agency).
  * - Registering: any caseworker; their agency becomes the lead and they the key worker.
- * - Consent, milestones, reading the record and the timeline: caseworkers of an agency that sees the client.
- * - Assigning the key worker or handing the lead to another agency: caseworkers of the lead agency.
- * - Erasure: a caseworker of the lead agency, or a partnership coordinator (who sees no personal data).
- * - The client's audit trail: caseworkers of the lead agency.
+ * - Erasure: the lead agency, or a partnership coordinator (who sees no personal data).
+ * - The client's audit trail here (who read or acted on them): the lead agency.
  *
- * "Not visible" and "no such client" get the same refusal, so a 403 never reveals whether a
- * client exists; a 404 is given only to someone who could see the client anyway.
+ * An agency the model does not let follow the client gets the same refusal as for a client that
+ * does not exist, so a 403 never reveals whether a client exists or who works with them; a 404 is
+ * given only to someone who could see the client anyway.
  */
 export const ClientAccess = {
   /** The caseworker's own agency, on whose behalf they act. */
@@ -27,39 +27,29 @@ export const ClientAccess = {
     return principal.agencyId;
   },
 
-  /** Decides visibility from the bases the caller's agency holds (pure; see assertVisible). */
-  decideVisible(principal: Principal, bases: readonly AccessBasis[]): void {
-    if (!hasRole(principal, 'caseworker') || !principal.agencyId || bases.length === 0) throw notVisible();
+  /** The caller's agency's involvement; none for anyone but a caseworker of an agency. */
+  async involvement(principal: Principal, clientId: string, db: EntityManager): Promise<Involvement> {
+    if (!hasRole(principal, 'caseworker') || !principal.agencyId) return NOT_INVOLVED;
+    return involvementOf(db, clientId, principal.agencyId);
   },
 
-  async assertVisible(principal: Principal, clientId: string, db: EntityManager): Promise<void> {
-    if (!hasRole(principal, 'caseworker') || !principal.agencyId) throw notVisible();
-    ClientAccess.decideVisible(principal, await accessBases(db, clientId, principal.agencyId));
+  /** Decides an action from an involvement (pure; see assertMay). */
+  decide(involvement: Involvement, action: ClientAction): void {
+    const refusal = refusalOf(involvement, action);
+    if (refusal) throw clientAccessDenied(refusal);
   },
 
+  async assertMay(principal: Principal, clientId: string, db: EntityManager, action: ClientAction): Promise<void> {
+    ClientAccess.decide(await ClientAccess.involvement(principal, clientId, db), action);
+  },
+
+  /** Who read or acted on the client: the lead agency's business; to anyone else the client does not exist. */
+  readAudit(involvement: Involvement): void {
+    if (!involvement.lead) throw clientAccessDenied('not-visible');
+  },
+
+  /** Whether an agency may see a client's record. */
   async isVisibleTo(agencyId: string, clientId: string, db: EntityManager): Promise<boolean> {
-    return (await accessBases(db, clientId, agencyId)).length > 0;
-  },
-
-  /** Key worker and lead changes belong to the agency leading the case. */
-  manageAsLead(principal: Principal, client: { leadAgencyId: string }): void {
-    if (!hasRole(principal, 'caseworker') || principal.agencyId !== client.leadAgencyId) {
-      throw new AccessDenied('ACCESS.NOT_LEAD_AGENCY', "Only a caseworker of the client's lead agency may do this.");
-    }
-  },
-
-  /** Who read or acted on the client: the lead agency's caseworkers only; to anyone else the client does not exist. */
-  readAudit(principal: Principal, client: { leadAgencyId: string } | null): void {
-    if (!client || !hasRole(principal, 'caseworker') || principal.agencyId !== client.leadAgencyId) throw notVisible();
-  },
-
-  /** Erasure: a coordinator for the partnership, or a caseworker of the lead agency. */
-  erase(principal: Principal, client: { leadAgencyId: string }): void {
-    if (hasRole(principal, 'coordinator')) return;
-    ClientAccess.manageAsLead(principal, client);
+    return permits(await involvementOf(db, clientId, agencyId), 'see');
   },
 };
-
-export function notVisible(): AccessDenied {
-  return new AccessDenied('ACCESS.CLIENT_NOT_VISIBLE', 'Your agency may not see this client.');
-}

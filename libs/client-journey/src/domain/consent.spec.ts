@@ -1,4 +1,4 @@
-import { agencyShownBy, coveringConsents, covers, sameScope } from './consent';
+import { consentBasis, coveringConsents, covers, sameScope } from './consent';
 
 describe('consent coverage (UA-2)', () => {
   const toCollege = { consentId: 'c1', agencyId: 'harbour-college', purpose: 'referral' } as const;
@@ -37,8 +37,11 @@ describe('consent coverage (UA-2)', () => {
     expect(sameScope({ domain: 'housing', purpose: 'referral' }, { agencyId: 'a', purpose: 'referral' })).toBe(false);
   });
 
-  it('shows the client to the agency an agency consent names; a domain consent names none', () => {
-    expect(agencyShownBy(toCollege)).toBe('harbour-college');
-    expect(agencyShownBy(housing)).toBeNull();
+  it('shows the record to an agency named for case coordination, the journey alone for outcome tracking, nothing for referral or a domain', () => {
+    expect(consentBasis({ agencyId: 'harbour-college', purpose: 'case-coordination' })).toBe('consent');
+    expect(consentBasis(tracking)).toBe('outcome-tracking');
+    expect(consentBasis(toCollege)).toBeNull();
+    expect(consentBasis(housing)).toBeNull();
+    expect(consentBasis({ domain: 'housing', purpose: 'case-coordination' })).toBeNull();
   });
 });

@@ -39,9 +39,13 @@ export function sameScope(a: ConsentScope, b: ConsentScope): boolean {
 }
 
 /**
- * The agency a consent lets see the client's record. A domain consent names no agency: the
- * agencies it covers see the client through the referral it allows, and lose them when it ends.
+ * What a consent shows of the client, to the one agency it names: the record and journey for
+ * coordinating the case, the journey alone for tracking outcomes. A consent for referral shows
+ * nothing by itself (the agency sees the client through the referral it allows), and a domain
+ * consent names no agency, so it shows the client to no one.
  */
-export function agencyShownBy(consent: ConsentScope): string | null {
-  return consent.agencyId ?? null;
+export function consentBasis(consent: ConsentScope): 'consent' | 'outcome-tracking' | null {
+  if (!consent.agencyId) return null;
+  if (consent.purpose === 'case-coordination') return 'consent';
+  return consent.purpose === 'outcome-tracking' ? 'outcome-tracking' : null;
 }

@@ -4,6 +4,7 @@ import {
   ConsentWithdrawnV1,
   EVENT_CONTRACTS,
   KeyWorkerAssignedV1,
+  LeadHandedOverV1,
   MilestoneRecordedV1,
   ReferralRequestedV1,
   TOPICS,
@@ -37,6 +38,7 @@ const AGENCY_FIELDS: Record<string, readonly string[]> = {
   ConsentWithdrawn: ['agencyId', 'recordedByAgencyId'],
   KeyWorkerAssigned: ['leadAgencyId', 'previousLeadAgencyId'],
   MilestoneRecorded: ['recordedByAgencyId', 'leadAgencyId'],
+  LeadHandedOver: ['fromAgencyId', 'toAgencyId'],
 };
 
 /** Every agency an event names: the known fields in order, else any `agencyId` / `…AgencyId` field by name. */
@@ -75,6 +77,10 @@ const SUMMARIES: Record<string, (data: Data) => string> = {
     const m = d as unknown as MilestoneRecordedV1;
     const what = m.milestone.replace(/-/g, ' ');
     return `${what.charAt(0).toUpperCase()}${what.slice(1)}${m.domain ? ` (${m.domain})` : ''} on ${m.occurredOn}, recorded by ${m.recordedByAgencyId}`;
+  },
+  LeadHandedOver: (d) => {
+    const h = d as unknown as LeadHandedOverV1;
+    return h.fromAgencyId ? `Lead handed over from ${h.fromAgencyId} to ${h.toAgencyId}` : `Lead taken on by ${h.toAgencyId}`;
   },
   ClientErased: () => 'Personal data erased at the client’s request',
 };

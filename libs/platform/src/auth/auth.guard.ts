@@ -33,6 +33,24 @@ export class AccessDenied extends CodedHttpException {
   }
 }
 
+/** Why the access model refuses an agency an action on a client (see libs/agreement's involvement). */
+export type ClientRefusal = 'not-visible' | 'not-lead' | 'not-case-holder';
+
+/**
+ * The answer to a refused action on a client, the same in every service. `not-visible` is word for
+ * word the answer for a client that does not exist.
+ */
+export function clientAccessDenied(refusal: ClientRefusal): AccessDenied {
+  switch (refusal) {
+    case 'not-visible':
+      return new AccessDenied('ACCESS.CLIENT_NOT_VISIBLE', 'Your agency may not see this client.');
+    case 'not-lead':
+      return new AccessDenied('ACCESS.NOT_LEAD_AGENCY', "Only a caseworker of the client's lead agency may do this.");
+    case 'not-case-holder':
+      return new AccessDenied('ACCESS.NOT_CASE_HOLDER', "Only the client's lead agency or an agency holding a claim on the client's case may do this.");
+  }
+}
+
 
 /**
  * Every route needs a verified bearer token unless marked @Public(); routes marked @Roles(...)

@@ -1,5 +1,5 @@
 import { Agreement, ClientState, DirectoryView, ReferralFacts, ServiceFacts } from '@umbrella/agreement';
-import { DomainOfSupport } from '@umbrella/contracts';
+import { ConsentPurpose, DomainOfSupport } from '@umbrella/contracts';
 import { EntityManager } from 'typeorm';
 
 type Row = Record<string, string | null>;
@@ -12,18 +12,23 @@ const DECISION_INPUTS = `
        FROM claim WHERE client_id = $1 AND released_at IS NULL) AS claims,
     (SELECT coalesce(json_agg(r), '[]') FROM referral r
       WHERE client_id = $1 AND (status IN ('requested', 'accepted', 'in-progress', 'on-hold') OR requested_at >= $2)) AS referrals,
-    (SELECT coalesce(json_agg(json_build_object('agency_id', agency_id, 'domain', domain)), '[]')
+    (SELECT coalesce(json_agg(json_build_object('agency_id', agency_id, 'domain', domain, 'purpose', purpose)), '[]')
        FROM client_consent WHERE client_id = $1 AND active) AS consents,
     (SELECT coalesce(json_agg(json_build_object('outcome', outcome, 'milestone_id', milestone_id)), '[]')
        FROM credited_outcome WHERE client_id = $1) AS credited,
     (SELECT coalesce(json_agg(json_build_object('agency_id', agency_id, 'name', name)), '[]')
        FROM known_agency WHERE agency_id = ANY($3)) AS agencies,
     (SELECT coalesce(json_agg(json_build_object('agency_id', agency_id, 'agreement_version', agreement_version)), '[]')
-       FROM agency_signature WHERE agency_id = ANY($3) AND signed) AS signatures`;
+       FROM agency_signature WHERE agency_id = ANY($3) AND signed) AS signatures,
+    (SELECT coalesce(json_agg(DISTINCT agency_id || ' ' || domain), '[]')
+       FROM known_service WHERE agency_id = ANY($3) AND status <> 'defunct') AS offered`;
+
+/** The directory as a decision sees it: the engine's view, and whether an agency is known at all. */
+export type DecisionDirectory = DirectoryView & { known(agencyId: string): boolean };
 
 export interface DecisionInputs {
   readonly state: ClientState;
-  readonly directory: DirectoryView & { known(agencyId: string): boolean };
+  readonly directory: DecisionDirectory;
 }
 
 /**
@@ -41,10 +46,10 @@ export async function loadDecisionInputs(tx: EntityManager, clientId: string, ag
     claims: rows('claims').map((c) => ({ agencyId: c.agency_id as string, domain: c.domain as DomainOfSupport, referralId: c.referral_id })),
     // json_agg gives timestamps as text: toFacts turns them back into dates
     referrals: rows('referrals').map(toFacts),
-    consents: rows('consents').map((c) => ({ agencyIds: c.agency_id ? [c.agency_id] : [], domains: c.domain ? [c.domain] : [] })),
+    consents: rows('consents').map((c) => ({ agencyId: c.agency_id, domain: c.domain as DomainOfSupport | null, purpose: c.purpose as ConsentPurpose })),
     creditedOutcomes: rows('credited').map((c) => `${c.outcome}:${c.milestone_id}`),
   };
-  return { state, directory: directoryOf(rows('agencies'), rows('signatures')) };
+  return { state, directory: directoryOf(rows('agencies'), rows('signatures'), row.offered as string[]) };
 }
 
 export function toFacts(r: Record<string, unknown>): ReferralFacts {
@@ -64,9 +69,11 @@ export function toFacts(r: Record<string, unknown>): ReferralFacts {
 const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(v as string));
 
 /** The directory as this service knows it, for the agencies a decision involves. */
-function directoryOf(agencies: readonly Row[], signatures: readonly Row[]): DirectoryView & { known(agencyId: string): boolean } {
+function directoryOf(agencies: readonly Row[], signatures: readonly Row[], offered: readonly string[]): DecisionDirectory {
   const names = new Map(agencies.map((a) => [a.agency_id as string, a.name as string]));
+  const offers = new Set(offered);
   return {
+    offers: (id, domain) => offers.has(`${id} ${domain}`),
     known: (id) => names.has(id),
     agencyName: (id) => names.get(id) ?? id,
     isSignatory: (id, version) => signatures.some((s) => s.agency_id === id && s.agreement_version === version),

@@ -1,12 +1,12 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { Agreement, ClientState, Decision, DirectoryView, EngineEvent, ReferralAction } from '@umbrella/agreement';
+import { Agreement, ClientState, Decision, EngineEvent, ReferralAction } from '@umbrella/agreement';
 import { Actor, DomainOfSupport, EventEnvelope } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
 import { currentUnitOfWork, Database, KeyedLock, RecordedRefusal } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AgreementStore } from '../agreement/agreement.store';
-import { loadDecisionInputs } from './client-state';
+import { DecisionDirectory, loadDecisionInputs } from './client-state';
 
 export interface DecisionContext {
   readonly clientId: string;
@@ -22,7 +22,9 @@ export interface DecisionContext {
   readonly agencyIds: readonly string[];
 }
 
-export type Decide = (agreement: Agreement, state: ClientState, directory: DirectoryView, now: Date, tx: EntityManager) => Promise<Decision> | Decision;
+export type Decide = (agreement: Agreement, state: ClientState, directory: DecisionDirectory, now: Date, tx: EntityManager) => Promise<Decision> | Decision;
+/** A decision a consumer may find it need not take (null): nothing is recorded then. */
+export type MaybeDecide = (agreement: Agreement, state: ClientState, directory: DecisionDirectory, now: Date, tx: EntityManager) => Promise<Decision | null> | Decision | null;
 
 const TRANSITION_EVENT: Record<ReferralAction, string> = {
   accept: 'ReferralAccepted',
@@ -79,8 +81,8 @@ export class DecisionRunner {
     this.clientTurns = new KeyedLock({ maxWaiting: 50, maxWaitMs: database.lockTimeoutMs });
   }
 
-  /** Runs a decision; `tx` joins a transaction the caller owns (a consumer applying an event). */
-  async run(ctx: DecisionContext, decide: Decide, tx?: EntityManager): Promise<Decision> {
+  /** Runs a decision; `tx` joins a transaction the caller owns (a consumer applying an event). A null decision records nothing. */
+  async run(ctx: DecisionContext, decide: MaybeDecide, tx?: EntityManager): Promise<Decision | null> {
     return (await this.execute(ctx, decide, tx, null)).decision;
   }
 
@@ -90,12 +92,13 @@ export class DecisionRunner {
    */
   async command<A>(ctx: DecisionContext, decide: Decide, answer: (tx: EntityManager) => Promise<A>): Promise<A> {
     const { decision, answered } = await this.execute(ctx, decide, undefined, answer);
+    if (!decision) throw new Error(`the ${ctx.command} decision was not taken`);
     const refusal = refusalToHttp(decision);
     if (refusal) throw refusal;
     return answered as A;
   }
 
-  private async execute<A>(ctx: DecisionContext, decide: Decide, tx: EntityManager | undefined, answer: ((tx: EntityManager) => Promise<A>) | null): Promise<{ decision: Decision; answered: A | null }> {
+  private async execute<A>(ctx: DecisionContext, decide: MaybeDecide, tx: EntityManager | undefined, answer: ((tx: EntityManager) => Promise<A>) | null): Promise<{ decision: Decision | null; answered: A | null }> {
     const agreement = await this.agreements.active();
     const now = new Date();
     let answered: A | null = null;
@@ -104,6 +107,7 @@ export class DecisionRunner {
       // read after the lock is held: the previous holder's writes are committed
       const { state, directory } = await loadDecisionInputs(t, ctx.clientId, ctx.agencyIds, agreement, now);
       const decision = await decide(agreement, state, directory, now, t);
+      if (!decision) return null;
       const recorded = await this.record(t, ctx, decision, now);
       const applied = decision.outcome === 'allowed' ? await this.apply(t, ctx, decision.events, agreement.version, now) : [];
       // the decision's event and the state's events go to the outbox in one statement

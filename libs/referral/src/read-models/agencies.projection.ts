@@ -1,4 +1,4 @@
-import { decideOutcome, decideStep } from '@umbrella/agreement';
+import { decideClaimsAfterWithdrawal, decideOutcome, decideStep, isOpen, referralStillCovered } from '@umbrella/agreement';
 import {
   AgencyRegisteredV1,
   AgencyUpdatedV1,
@@ -7,6 +7,7 @@ import {
   ClientRegisteredV1,
   ConsentGivenV1,
   ConsentWithdrawnV1,
+  DomainOfSupport,
   MilestoneRecordedV1,
   ServiceCapacityChangedV1,
   ServiceSnapshotV1,
@@ -73,9 +74,40 @@ async function clientRegistered(event: HandledEvent, tx: EntityManager): Promise
 async function consentGiven(event: HandledEvent, tx: EntityManager): Promise<void> {
   const c = event.data as ConsentGivenV1;
   await tx.query(
-    `INSERT INTO client_consent (consent_id, client_id, agency_id, domain, active, updated_at) VALUES ($1, $2, $3, $4, true, $5)
+    `INSERT INTO client_consent (consent_id, client_id, agency_id, domain, purpose, active, updated_at) VALUES ($1, $2, $3, $4, $5, true, $6)
      ON CONFLICT (consent_id) DO NOTHING`,
-    [c.consentId, c.clientId, c.agencyId ?? null, c.domain ?? null, event.occurredAt],
+    [c.consentId, c.clientId, c.agencyId ?? null, c.domain ?? null, c.purpose, event.occurredAt],
+  );
+}
+
+/**
+ * UA-2: withdrawing consent cancels the open referrals it no longer covers (each its own decision,
+ * releasing the claim the referral granted), then releases the claims it no longer covers. The
+ * engine decides both from the client's state with the withdrawal applied.
+ */
+async function withdrawWhatConsentNoLongerCovers(runner: DecisionRunner, clientId: string, causationId: string, tx: EntityManager): Promise<void> {
+  const open: { id: string; from_agency_id: string; to_agency_id: string; domain: DomainOfSupport }[] = await tx.query(
+    `SELECT id, from_agency_id, to_agency_id, domain FROM referral WHERE client_id = $1 AND status IN ('requested', 'accepted', 'in-progress', 'on-hold')`,
+    [clientId],
+  );
+  for (const row of open) {
+    await runner.run(
+      { clientId, command: 'cancel', actor: null, agencyId: null, referralId: row.id, domain: row.domain, causationId, agencyIds: [row.from_agency_id, row.to_agency_id] },
+      async (agreement, state, directory, now, t) => {
+        const [current] = await t.query('SELECT * FROM referral WHERE id = $1', [row.id]);
+        const referral = toFacts(current);
+        if (!isOpen(referral.status) || referralStillCovered(agreement, state, directory, referral)) return null;
+        return decideStep(agreement, state, directory, { referral, action: 'cancel', byAgencyId: null, reason: 'consent-withdrawn' }, now);
+      },
+      tx,
+    );
+  }
+  const holders: { agency_id: string }[] = await tx.query('SELECT DISTINCT agency_id FROM claim WHERE client_id = $1 AND released_at IS NULL', [clientId]);
+  if (holders.length === 0) return;
+  await runner.run(
+    { clientId, command: 'release-claim', actor: null, agencyId: null, causationId, agencyIds: holders.map((h) => h.agency_id) },
+    (agreement, state, directory) => decideClaimsAfterWithdrawal(agreement, state, directory),
+    tx,
   );
 }
 
@@ -96,21 +128,13 @@ export function referralConsumerHandlers(runner: DecisionRunner): Record<string,
     ConsentGiven: consentGiven,
     ConsentWithdrawn: async (event, tx) => {
       const c = event.data as ConsentWithdrawnV1;
-      await tx.query('UPDATE client_consent SET active = false, updated_at = $2 WHERE consent_id = $1', [c.consentId, event.occurredAt]);
-      const open = await tx.query(`SELECT * FROM referral WHERE client_id = $1 AND status IN ('requested', 'accepted', 'in-progress', 'on-hold')`, [c.clientId]);
-      const consents: { agency_id: string | null; domain: string | null }[] = await tx.query('SELECT agency_id, domain FROM client_consent WHERE client_id = $1 AND active', [c.clientId]);
-      for (const row of open) {
-        const covered = consents.some((k) => k.agency_id === row.to_agency_id || k.domain === row.domain);
-        if (covered) continue;
-        await runner.run(
-          { clientId: c.clientId, command: 'cancel', actor: null, agencyId: null, referralId: row.id, domain: row.domain, causationId: event.eventId, agencyIds: [row.from_agency_id, row.to_agency_id] },
-          async (agreement, state, directory, now, t) => {
-            const [current] = await t.query('SELECT * FROM referral WHERE id = $1', [row.id]);
-            return decideStep(agreement, state, directory, { referral: toFacts(current), action: 'cancel', byAgencyId: null, reason: 'consent-withdrawn' }, now);
-          },
-          tx,
-        );
-      }
+      // a withdrawal that arrives before its consent still leaves an inactive row, so the consent arriving later grants nothing
+      await tx.query(
+        `INSERT INTO client_consent (consent_id, client_id, agency_id, domain, purpose, active, updated_at) VALUES ($1, $2, $3, $4, $5, false, $6)
+         ON CONFLICT (consent_id) DO UPDATE SET active = false, updated_at = EXCLUDED.updated_at`,
+        [c.consentId, c.clientId, c.agencyId ?? null, c.domain ?? null, c.purpose, event.occurredAt],
+      );
+      await withdrawWhatConsentNoLongerCovers(runner, c.clientId, event.eventId, tx);
     },
     MilestoneRecorded: async (event, tx) => {
       const m = event.data as MilestoneRecordedV1;

@@ -60,7 +60,7 @@ export class ExpiryScheduler implements OnApplicationBootstrap, OnApplicationShu
               return decideStep(agreement, state, directory, { referral: toFacts(current), action: 'expire', byAgencyId: null, reason: null }, now);
             },
           );
-          if (decision.outcome === 'allowed') expired += 1;
+          if (decision?.outcome === 'allowed') expired += 1;
         }
         if (expired > 0) this.logger.log(`expired ${expired} referrals not answered in time (UA-8)`);
         return expired;

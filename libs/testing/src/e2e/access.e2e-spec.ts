@@ -2,7 +2,34 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import { TOPICS } from '@umbrella/contracts';
-import { consentTo, enrolAgencies, http, otherKey, readTopic, referWhenReady, registerClient, SERVICE_NAMES, ServiceName, startPlatform, testPublicKeyPem, TestPlatform, token, tokenFor, unsignedToken, waitFor } from '../index';
+import {
+  Answer,
+  comparable,
+  consentTo,
+  enrolAgencies,
+  exchange,
+  giveConsent,
+  http,
+  knownToReferral,
+  leaked,
+  otherKey,
+  PersonalData,
+  personalNeedles,
+  readTopic,
+  referWhenReady,
+  registerClient,
+  registerPerson,
+  SERVICE_NAMES,
+  ServiceName,
+  startPlatform,
+  testPublicKeyPem,
+  TestPlatform,
+  token,
+  tokenFor,
+  unknownClientId,
+  unsignedToken,
+  waitFor,
+} from '../index';
 
 /**
  * Identity and agency-scoped access on the running services: every token problem is a 401, every
@@ -200,6 +227,196 @@ describe('identity and access', () => {
       expect(unknown.status).toBe(403);
       expect(hidden).toEqual({ status: 403, body: { statusCode: 403, code: 'ACCESS.CLIENT_NOT_VISIBLE', message: 'Your agency may not see this client.' } });
       expect(unknown).toEqual(hidden);
+    });
+  });
+
+  /*
+   * The uninvolved agency: every command and query that names a client (by path, query or body),
+   * sent by each role of an agency with no involvement with the client, is refused exactly as for
+   * a client that does not exist, and the refusal names none of the agencies that work with the
+   * client. The client is led by A, referred A→B (open), held in health by H (referred under a
+   * domain consent and accepted), and E holds a case-coordination consent.
+   */
+  describe('uninvolved agency', () => {
+    const H = `acc-${run}-hth`;
+    const E = `acc-${run}-eco`;
+    /** The outsider most probes use, and one per referral attempt (an attempt that got through would make it involved). */
+    const X = `acc-${run}-out0`;
+    const [XR1, XR2, XR3, XR4] = [1, 2, 3, 4].map((n) => `acc-${run}-ref${n}`);
+    const involved = () => [A, B, H, E];
+    let probed: { clientId: string; personalData: PersonalData };
+    let referralAB: string;
+    let consentB: string;
+
+    beforeAll(async () => {
+      // the outsiders offer services in the domains the client is consented to and held in: the worst case
+      await enrolAgencies(platform, [
+        { id: H, region: `acc-${run}`, services: ['health'] },
+        { id: E, region: `acc-${run}`, services: ['housing'] },
+        ...[X, XR1, XR2, XR3, XR4].map((id) => ({ id, region: `acc-${run}`, services: ['health', 'housing', 'training'] as const })),
+      ]);
+      await knownToReferral(platform, A, [B, H, E, X, XR1, XR2, XR3, XR4]);
+      const aCaseworker = await tokenFor('caseworker', A);
+      probed = await registerPerson(platform, aCaseworker);
+      const { clientId: id } = probed;
+      consentB = await giveConsent(platform, aCaseworker, id, { agencyId: B, purpose: 'referral' });
+      await giveConsent(platform, aCaseworker, id, { domain: 'health', purpose: 'referral' });
+      await giveConsent(platform, aCaseworker, id, { agencyId: E, purpose: 'case-coordination' });
+      const toB = await referWhenReady(platform, aCaseworker, { clientId: id, fromAgencyId: A, toAgencyId: B, domain: 'training' });
+      expect(toB.status).toBe(201);
+      referralAB = toB.body.id;
+      const toH = await referWhenReady(platform, aCaseworker, { clientId: id, fromAgencyId: A, toAgencyId: H, domain: 'health' });
+      expect(toH.status).toBe(201);
+      expect((await http('POST', platform.url('referral', `/referrals/${toH.body.id}/accept`), { token: await tokenFor('caseworker', H) })).status).toBe(200);
+    }, 180000);
+
+    interface Probe {
+      readonly service: ServiceName;
+      readonly method: string;
+      /** The path about this client and this referral of theirs. */
+      readonly path: (clientId: string, referralId: string, outsider: string) => string;
+      readonly body?: (clientId: string, outsider: string) => unknown;
+      /** The outsider agency the roles act for. */
+      readonly outsider: string;
+      /** The code a caseworker of the outsider gets; undefined for a list scoped to the caller's agency (no refusal, just nothing). */
+      readonly refusal?: 'ACCESS.CLIENT_NOT_VISIBLE' | 'ACCESS.DENIED';
+      /** Roles whose partnership-wide duties the access model allows this (not agency staff). */
+      readonly partnershipRoles?: readonly Role[];
+    }
+    const today = () => new Date().toISOString().slice(0, 10);
+    const notVisible = 'ACCESS.CLIENT_NOT_VISIBLE' as const;
+    const probes: [string, Probe][] = [
+      ['client-journey GET /clients/{id}', { service: 'client-journey', method: 'GET', path: (c) => `/clients/${c}`, outsider: X, refusal: notVisible }],
+      ['client-journey GET /clients/{id}/journey', { service: 'client-journey', method: 'GET', path: (c) => `/clients/${c}/journey`, outsider: X, refusal: notVisible }],
+      [
+        'client-journey GET /clients/{id}/consent-coverage',
+        { service: 'client-journey', method: 'GET', path: (c, _r, x) => `/clients/${c}/consent-coverage?agencyId=${x}&domain=health&purpose=referral`, outsider: X, refusal: notVisible },
+      ],
+      [
+        'client-journey POST /clients/{id}/consents naming the outsider',
+        { service: 'client-journey', method: 'POST', path: (c) => `/clients/${c}/consents`, body: (_c, x) => ({ agencyId: x, purpose: 'case-coordination', evidence: 'written' }), outsider: X, refusal: notVisible },
+      ],
+      [
+        'client-journey POST /clients/{id}/consents for a domain',
+        { service: 'client-journey', method: 'POST', path: (c) => `/clients/${c}/consents`, body: () => ({ domain: 'housing', purpose: 'referral', evidence: 'written' }), outsider: X, refusal: notVisible },
+      ],
+      [
+        "client-journey POST /clients/{id}/consents/{consentId}/withdrawal (another agency's consent)",
+        { service: 'client-journey', method: 'POST', path: (c) => `/clients/${c}/consents/${consentB}/withdrawal`, body: () => ({ evidence: 'written' }), outsider: X, refusal: notVisible },
+      ],
+      [
+        'client-journey POST /clients/{id}/milestones',
+        { service: 'client-journey', method: 'POST', path: (c) => `/clients/${c}/milestones`, body: () => ({ milestone: 'barrier-identified', domain: 'health', occurredOn: today() }), outsider: X, refusal: notVisible },
+      ],
+      [
+        'client-journey PUT /clients/{id}/key-worker',
+        { service: 'client-journey', method: 'PUT', path: (c) => `/clients/${c}/key-worker`, body: (_c, x) => ({ keyWorkerId: `kw@${x}` }), outsider: X, refusal: notVisible },
+      ],
+      [
+        'client-journey PUT /clients/{id}/key-worker taking the lead',
+        { service: 'client-journey', method: 'PUT', path: (c) => `/clients/${c}/key-worker`, body: (_c, x) => ({ leadAgencyId: x, keyWorkerId: `kw@${x}` }), outsider: X, refusal: notVisible },
+      ],
+      [
+        'referral POST /referrals to a consented agency in a free domain',
+        { service: 'referral', method: 'POST', path: () => '/referrals', body: (c, x) => ({ clientId: c, fromAgencyId: x, toAgencyId: B, domain: 'confidence-and-motivation' }), outsider: XR1, refusal: notVisible },
+      ],
+      [
+        'referral POST /referrals in a domain with an open referral (UA-5 would name the receiver)',
+        { service: 'referral', method: 'POST', path: () => '/referrals', body: (c, x) => ({ clientId: c, fromAgencyId: x, toAgencyId: B, domain: 'training' }), outsider: XR2, refusal: notVisible },
+      ],
+      [
+        'referral POST /referrals in a domain another agency holds (UA-9 would name the holder)',
+        { service: 'referral', method: 'POST', path: () => '/referrals', body: (c, x) => ({ clientId: c, fromAgencyId: x, toAgencyId: B, domain: 'health' }), outsider: XR3, refusal: notVisible },
+      ],
+      [
+        'referral POST /referrals handing over the lead (UA-9 would name the lead)',
+        {
+          service: 'referral',
+          method: 'POST',
+          path: () => '/referrals',
+          body: (c, x) => ({ clientId: c, fromAgencyId: x, toAgencyId: B, domain: 'employer-placement', handsOverLead: true }),
+          outsider: XR4,
+          refusal: notVisible,
+        },
+      ],
+      ['referral GET /referrals?clientId={id}', { service: 'referral', method: 'GET', path: (c) => `/referrals?clientId=${c}`, outsider: X }],
+      ['referral GET /referrals/{id} of the client', { service: 'referral', method: 'GET', path: (_c, r) => `/referrals/${r}`, outsider: X, refusal: 'ACCESS.DENIED' }],
+      ...(['accept', 'reject', 'start', 'hold', 'resume', 'complete', 'fail', 'cancel', 'enter-in-error'] as const).map((action): [string, Probe] => [
+        `referral POST /referrals/{id}/${action} of the client`,
+        {
+          service: 'referral',
+          method: 'POST',
+          path: (_c, r) => `/referrals/${r}/${action}`,
+          body: () => (action === 'enter-in-error' ? { reason: 'other' } : ['reject', 'fail', 'cancel'].includes(action) ? { reason: 'not-eligible' } : {}),
+          outsider: X,
+          refusal: 'ACCESS.DENIED',
+        },
+      ]),
+      ['referral GET /clients/{id}/case', { service: 'referral', method: 'GET', path: (c) => `/clients/${c}/case`, outsider: X, refusal: notVisible }],
+      ['client-journey GET /clients/{id}/notes', { service: 'client-journey', method: 'GET', path: (c) => `/clients/${c}/notes`, outsider: X, refusal: notVisible }],
+      ['client-journey POST /clients/{id}/notes', { service: 'client-journey', method: 'POST', path: (c) => `/clients/${c}/notes`, body: () => ({ text: 'probe' }), outsider: X, refusal: notVisible }],
+      [
+        "client-journey POST /clients/{id}/notes about the client's referral",
+        { service: 'client-journey', method: 'POST', path: (c) => `/clients/${c}/notes`, body: () => ({ text: 'probe', referralId: referralAB }), outsider: X, refusal: notVisible },
+      ],
+      ['client-journey GET /clients/{id}/audit', { service: 'client-journey', method: 'GET', path: (c) => `/clients/${c}/audit`, outsider: X, refusal: notVisible }],
+      ['referral POST /clients/{id}/claims/health (domain consent; H holds it)', { service: 'referral', method: 'POST', path: (c) => `/clients/${c}/claims/health`, outsider: X, refusal: notVisible }],
+      ['referral POST /clients/{id}/claims/housing (nobody holds it)', { service: 'referral', method: 'POST', path: (c) => `/clients/${c}/claims/housing`, outsider: X, refusal: notVisible }],
+      ['referral DELETE /clients/{id}/claims/health (H holds it)', { service: 'referral', method: 'DELETE', path: (c) => `/clients/${c}/claims/health`, outsider: X, refusal: notVisible }],
+      ['referral DELETE /clients/{id}/claims/housing', { service: 'referral', method: 'DELETE', path: (c) => `/clients/${c}/claims/housing`, outsider: X, refusal: notVisible }],
+      // a coordinator reviews decisions for the partnership, any client's included
+      ['referral GET /decisions?clientId={id}', { service: 'referral', method: 'GET', path: (c) => `/decisions?clientId=${c}`, outsider: X, partnershipRoles: ['coordinator'] }],
+      // last: if erasure got through, it would change what every other probe answers
+      // (a coordinator may erase any client on their request: a partnership duty, not agency access)
+      [
+        'client-journey POST /clients/{id}/erasure',
+        { service: 'client-journey', method: 'POST', path: (c) => `/clients/${c}/erasure`, body: () => ({ evidence: 'written' }), outsider: X, refusal: notVisible, partnershipRoles: ['coordinator'] },
+      ],
+    ];
+
+    /** Ids of the client's agencies that occur in an answer, apart from those the caller named in its own request. */
+    const namesAgencies = (answer: Answer, request: string) => {
+      const all = `${answer.text}\n${Object.values(answer.headers).join('\n')}`;
+      const named = (id: string, text: string) => new RegExp(`${id}(?![a-z0-9-])`).test(text);
+      return involved().filter((id) => !named(id, request) && named(id, all));
+    };
+
+    // caseworkers last: they are the only role that could change anything for the other roles' probes
+    const ORDER: Role[] = ['agency-admin', 'coordinator', 'analyst', 'operator', 'caseworker'];
+    for (const [name, probe] of probes) {
+      for (const role of ORDER) {
+        if (probe.partnershipRoles?.includes(role)) continue;
+        const expected = probe.refusal === undefined ? 'answered as for no client' : role === 'caseworker' ? `refused ${probe.refusal}` : 'refused by role';
+        it(`${name} as ${role} of an uninvolved agency is ${expected}, exactly as for a client that does not exist`, async () => {
+          const as = await tokenFor(role, probe.outsider, `${role}@${probe.outsider}`);
+          const ghost = unknownClientId();
+          const ghostReferral = randomUUID();
+          const request = (clientId: string, referralId: string) => `${probe.path(clientId, referralId, probe.outsider)} ${JSON.stringify(probe.body?.(clientId, probe.outsider) ?? null)}`;
+          const send = (clientId: string, referralId: string) =>
+            exchange(probe.method, platform.url(probe.service, probe.path(clientId, referralId, probe.outsider)), { token: as, body: probe.body?.(clientId, probe.outsider) });
+          const real = await send(probed.clientId, referralAB);
+          const none = await send(ghost, ghostReferral);
+          expect(comparable(real, [probed.clientId, referralAB])).toEqual(comparable(none, [ghost, ghostReferral]));
+          if (probe.refusal !== undefined) {
+            expect(real.status).toBe(403);
+            if (role === 'caseworker') expect(real.body).toEqual({ statusCode: 403, code: probe.refusal, message: expect.any(String) });
+            else expect(real.body.code).toMatch(/^ACCESS\./);
+          }
+          expect(namesAgencies(real, request(probed.clientId, referralAB))).toEqual([]);
+          expect(leaked(real, personalNeedles(probed.personalData))).toEqual([]);
+        });
+      }
+    }
+
+    it('still answers the agencies that work with the client (the probes above were refused for who asked, not for what)', async () => {
+      for (const agency of [A, B, H]) {
+        const res = await http('GET', platform.url('client-journey', `/clients/${probed.clientId}`), { token: await tokenFor('caseworker', agency) });
+        expect({ agency, status: res.status }).toEqual({ agency, status: 200 });
+      }
+      expect((await http('GET', platform.url('referral', `/clients/${probed.clientId}/case`), { token: await tokenFor('caseworker', A) })).body).toMatchObject({
+        leadAgencyId: A,
+        claims: [expect.objectContaining({ agencyId: H, domain: 'health' })],
+      });
     });
   });
 

@@ -61,14 +61,15 @@ describe('the umbrella agreement', () => {
     await platform?.stop();
   });
 
-  /** A client registered at A (so A leads), who consented to every agency. */
+  /** A client registered at A (so A leads), who consented to every agency: to be referred there, and to its coordinating their case. */
   async function consentingClient(): Promise<string> {
     const id = await registerClient(platform, tokens[A]);
     await consentTo(platform, tokens[A], id, [B, C, D, E]);
+    await consentTo(platform, tokens[A], id, [B, C, D, E], 'case-coordination');
     return id;
   }
 
-  /** Waits until the referral service has taken in the client's registration and last consent. */
+  /** Waits until the referral service has taken in the client's registration and last consent (E's, for case coordination). */
   async function knownToReferral(clientId: string): Promise<void> {
     await waitFor(async () => (await http('GET', `${urls[0]}/clients/${clientId}/case`, { token: tokens[E] })).status === 200, { what: 'consent in the referral read model', timeoutMs: 30000 });
   }

@@ -180,7 +180,7 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     expect(consentByStranger.body.code).toBe('ACCESS.CLIENT_NOT_VISIBLE');
   });
 
-  it('records consent to two agencies (and a domain); each agency then sees the client; giving it again is a no-op', async () => {
+  it('records consent to two agencies (and a domain); the one named for case coordination then sees the client; giving it again is a no-op', async () => {
     const college = await giveConsent({ agencyId: COLLEGE, purpose: 'referral', evidence: 'written' });
     expect(college.status).toBe(201);
     expect(college.body).toMatchObject({ clientId, agencyId: COLLEGE, domain: null, purpose: 'referral', evidence: 'written', recordedByAgencyId: NORTH, recordedBy: 'kim.north', withdrawnAt: null });
@@ -196,10 +196,14 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     expect(again).toEqual({ status: 200, body: college.body });
 
     // visible at once: access follows the consent in the same transaction
-    for (const token of [tokens.college, tokens.homes]) expect((await http('GET', cj(`/clients/${clientId}`), { token })).body.personalData.name).toBe(zara.name);
-    expect((await http('GET', cj(`/clients/${clientId}`), { token: tokens.other })).status).toBe(403);
+    expect((await http('GET', cj(`/clients/${clientId}`), { token: tokens.homes })).body.personalData.name).toBe(zara.name);
+    // a consent for referral lets the college receive referrals; it shows the college nothing by itself
+    for (const token of [tokens.college, tokens.other]) {
+      expect(await http('GET', cj(`/clients/${clientId}`), { token })).toEqual({ status: 403, body: { statusCode: 403, code: 'ACCESS.CLIENT_NOT_VISIBLE', message: 'Your agency may not see this client.' } });
+      expect((await http('GET', journeyUrl(), { token })).status).toBe(403);
+    }
 
-    const coverage = async (query: string) => (await http('GET', cj(`/clients/${clientId}/consent-coverage?${query}`), { token: tokens.college })).body;
+    const coverage = async (query: string) => (await http('GET', cj(`/clients/${clientId}/consent-coverage?${query}`), { token: tokens.homes })).body;
     expect(await coverage(`agencyId=${COLLEGE}&purpose=referral`)).toEqual({ covered: true, consentIds: [consents.college] });
     expect(await coverage(`agencyId=${COLLEGE}&purpose=outcome-tracking`)).toEqual({ covered: false, consentIds: [] });
     expect(await coverage(`agencyId=${OTHER}&domain=housing&purpose=referral`)).toEqual({ covered: true, consentIds: [consents.housing] });
@@ -221,7 +225,7 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     expect(byNorth.status).toBe(201);
     // the answer (kept for retries) carries the note without its text
     expect(byNorth.body).toEqual({ id: expect.any(String), clientId, referralId: null, recordedByAgencyId: NORTH, recordedBy: 'kim.north', recordedAt: expect.any(String) });
-    expect((await note(tokens.college, { text: '  Would rather start after the summer.  ' })).status).toBe(201);
+    expect((await note(tokens.homes, { text: '  Would rather start after the summer.  ' })).status).toBe(201);
     expect((await note(tokens.north, { text: 'About a referral she never had', referralId: randomUUID() })).body).toMatchObject({ statusCode: 422, code: 'NOTE.UNKNOWN_REFERRAL' });
     expect((await note(tokens.north, { text: ' ' })).body).toMatchObject({ statusCode: 400, errors: ['text: text must not be blank'] });
 
@@ -236,7 +240,7 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     expect(read.status).toBe(200);
     expect(read.body.map((n: { recordedByAgencyId: string; text: string }) => [n.recordedByAgencyId, n.text])).toEqual([
       [NORTH, noteText],
-      [COLLEGE, 'Would rather start after the summer.'],
+      [HOMES, 'Would rather start after the summer.'],
     ]);
     // at rest: ciphertext only, and no answer kept for a retry repeats the text
     expect((await db.query('SELECT count(*)::int AS n FROM client_note WHERE client_id = $1', [clientId])).rows[0].n).toBe(2);
@@ -246,18 +250,19 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
   });
 
   it("audits every read of the client's data, allowed or refused, and shows the trail to the lead agency only", async () => {
-    expect((await http('GET', cj(`/clients/${clientId}`), { token: tokens.college })).status).toBe(200);
+    expect((await http('GET', cj(`/clients/${clientId}`), { token: tokens.homes })).status).toBe(200);
     expect((await http('GET', journeyUrl(), { token: tokens.homes })).status).toBe(200);
-    expect((await http('GET', cj(`/clients/${clientId}/consent-coverage?agencyId=${COLLEGE}&purpose=referral`), { token: tokens.college })).status).toBe(200);
+    expect((await http('GET', cj(`/clients/${clientId}/consent-coverage?agencyId=${COLLEGE}&purpose=referral`), { token: tokens.homes })).status).toBe(200);
     expect((await http('GET', cj(`/clients/${clientId}`), { token: tokens.other })).status).toBe(403);
 
     const trail = await http('GET', cj(`/clients/${clientId}/audit`), { token: tokens.northLee });
     expect(trail.status).toBe(200);
     const row = (action: string, agencyId: string, outcome: string) =>
       trail.body.find((r: { action: string; agencyId: string; outcome: string }) => r.action === action && r.agencyId === agencyId && r.outcome === outcome);
-    expect(row('GetClient.get', COLLEGE, 'allowed')).toMatchObject({ userId: 'sam.college', method: 'GET', recordId: clientId, status: 200, reason: null, at: expect.any(String) });
+    expect(row('GetClient.get', HOMES, 'allowed')).toMatchObject({ userId: 'ali.homes', method: 'GET', recordId: clientId, status: 200, reason: null, at: expect.any(String) });
+    expect(row('GetClient.get', COLLEGE, 'refused')).toMatchObject({ userId: 'sam.college', status: 403, reason: 'ACCESS.CLIENT_NOT_VISIBLE' });
     expect(row('GetJourney.journey', HOMES, 'allowed')).toMatchObject({ userId: 'ali.homes', recordId: clientId });
-    expect(row('CheckConsentCoverage.check', COLLEGE, 'allowed')).toMatchObject({ recordId: clientId });
+    expect(row('CheckConsentCoverage.check', HOMES, 'allowed')).toMatchObject({ recordId: clientId });
     expect(row('GetNotes.notes', HOMES, 'allowed')).toMatchObject({ recordId: clientId });
     expect(row('GetNotes.notes', OTHER, 'refused')).toMatchObject({ status: 403, reason: 'ACCESS.CLIENT_NOT_VISIBLE' });
     expect(row('GetClient.get', OTHER, 'refused')).toMatchObject({ userId: 'pat.other', status: 403, reason: 'ACCESS.CLIENT_NOT_VISIBLE' });
@@ -272,7 +277,7 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     expect((await http('GET', cj(`/clients/${clientId}/audit`), { token: tokens.coordinator })).body.code).toBe('ACCESS.ROLE_NOT_ALLOWED');
     // coordinators read the same rows in the service's trail
     const coordinator = await http('GET', cj(`/audit?recordId=${clientId}&agencyId=${OTHER}`), { token: tokens.coordinator });
-    expect([...new Set(coordinator.body.map((r: { action: string }) => r.action))].sort()).toEqual(['GetClient.get', 'GetClientAudit.trail', 'GetNotes.notes', 'RecordNote.record']);
+    expect([...new Set(coordinator.body.map((r: { action: string }) => r.action))].sort()).toEqual(['GetClient.get', 'GetClientAudit.trail', 'GetJourney.journey', 'GetNotes.notes', 'RecordNote.record']);
   });
 
   it('answers no data it could not put on record (503), and nothing a cache may keep', async () => {
@@ -312,9 +317,9 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     const record = (token: string, body: Record<string, unknown>) => http('POST', cj(`/clients/${clientId}/milestones`), { token, body });
     const steps: [string, Record<string, unknown>][] = [
       [tokens.north, { milestone: 'barrier-identified', domain: 'housing', occurredOn: daysAgo(200) }],
-      [tokens.college, { milestone: 'training-started', occurredOn: daysAgo(190) }],
+      [tokens.homes, { milestone: 'training-started', occurredOn: daysAgo(190) }],
       [tokens.homes, { milestone: 'barrier-resolved', domain: 'housing', occurredOn: daysAgo(180) }],
-      [tokens.college, { milestone: 'training-completed', occurredOn: daysAgo(160) }],
+      [tokens.homes, { milestone: 'training-completed', occurredOn: daysAgo(160) }],
       [tokens.north, { milestone: 'job-entry', occurredOn: daysAgo(150) }],
       [tokens.north, { milestone: 'sustained-employment-13-weeks', occurredOn: daysAgo(150 - 91) }],
     ];
@@ -331,7 +336,7 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     expect((await record(tokens.north, { milestone: 'barrier-resolved', domain: 'health', occurredOn: daysAgo(5) })).body).toMatchObject({ statusCode: 422, code: 'MILESTONE.NO_OPEN_BARRIER' });
     const future = await record(tokens.north, { milestone: 'job-entry', occurredOn: daysAgo(-2) });
     expect(future.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', errors: ['occurredOn: occurredOn must not be in the future'] });
-    expect((await record(tokens.other, { milestone: 'job-entry', occurredOn: daysAgo(1) })).body.code).toBe('ACCESS.CLIENT_NOT_VISIBLE');
+    for (const stranger of [tokens.other, tokens.college]) expect((await record(stranger, { milestone: 'job-entry', occurredOn: daysAgo(1) })).body.code).toBe('ACCESS.CLIENT_NOT_VISIBLE');
     expect((await db.query('SELECT count(*)::int AS n FROM milestone WHERE client_id = $1', [clientId])).rows[0].n).toBe(steps.length);
   });
 
@@ -395,7 +400,7 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     // no waiting: the access row was revoked in the withdrawal's own transaction
     expect((await http('GET', cj(`/clients/${clientId}`), { token: tokens.homes })).body.code).toBe('ACCESS.CLIENT_NOT_VISIBLE');
     expect((await http('GET', journeyUrl(), { token: tokens.homes })).body.code).toBe('ACCESS.CLIENT_NOT_VISIBLE');
-    // the other consents still cover their agencies
+    // the college still sees the client, through the referral it received
     expect((await http('GET', cj(`/clients/${clientId}`), { token: tokens.college })).status).toBe(200);
 
     const again = await http('POST', cj(`/clients/${clientId}/consents/${consents.homes}/withdrawal`), { token: tokens.north, body: { evidence: 'verbal' } });
@@ -417,29 +422,45 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     });
   });
 
-  it('keeps continuity visible and moves the lead only by handover from the lead agency (UA-3)', async () => {
+  it('keeps continuity visible and moves the lead only by a handover referral, which both services follow (UA-3)', async () => {
     const keyWorker = (token: string, body: Record<string, unknown>) => http('PUT', cj(`/clients/${clientId}/key-worker`), { token, body });
     expect((await keyWorker(tokens.college, { keyWorkerId: 'sam.college' })).body.code).toBe('ACCESS.NOT_LEAD_AGENCY');
     const lee = await keyWorker(tokens.northLee, {});
     expect(lee.body).toMatchObject({ leadAgencyId: NORTH, keyWorker: { userId: 'lee.north', agencyId: NORTH, daysWithKeyWorker: 0 } });
     expect((await keyWorker(tokens.northLee, {})).body).toEqual(lee.body);
-    expect((await keyWorker(tokens.north, { leadAgencyId: OTHER, keyWorkerId: 'pat.other' })).body.code).toBe('CLIENT.LEAD_AGENCY_NOT_VISIBLE');
-    expect((await keyWorker(tokens.north, { leadAgencyId: COLLEGE })).body).toMatchObject({ statusCode: 400, errors: ['keyWorkerId: name the key worker at the agency taking over the lead'] });
-    const handover = await keyWorker(tokens.north, { leadAgencyId: COLLEGE, keyWorkerId: 'sam.college' });
-    expect(handover.body).toMatchObject({ leadAgencyId: COLLEGE, keyWorker: { userId: 'sam.college', agencyId: COLLEGE } });
+    // the lead is not handed over here: only a referral that hands it over, once accepted, moves it
+    for (const leadAgencyId of [OTHER, COLLEGE]) {
+      expect((await keyWorker(tokens.north, { leadAgencyId, keyWorkerId: 'pat.other' })).body).toMatchObject({ statusCode: 409, code: 'CLIENT.LEAD_MOVES_BY_REFERRAL' });
+    }
+    expect((await http('GET', cj(`/clients/${clientId}`), { token: tokens.north })).body.leadAgencyId).toBe(NORTH);
 
-    const record = await http('GET', cj(`/clients/${clientId}`), { token: tokens.college });
-    expect(record.body.keyWorkerHistory.map((p: { userId: string; to: string | null }) => [p.userId, p.to === null])).toEqual([
+    const handover = await requestReferral({ clientId, fromAgencyId: NORTH, toAgencyId: COLLEGE, domain: 'employment-case-management', handsOverLead: true });
+    expect(handover.status).toBe(201);
+    const accepted = await http('POST', platform.url('referral', `/referrals/${handover.body.id}/accept`), { token: tokens.college });
+    expect(accepted.status).toBe(200);
+    const handedOver = await waitFor(async () => {
+      const res = await http('GET', cj(`/clients/${clientId}`), { token: tokens.college });
+      return res.body?.leadAgencyId === COLLEGE ? res.body : undefined;
+    }, { what: 'client-journey to follow the handover' });
+    // the referral service names the same lead
+    expect((await http('GET', platform.url('referral', `/clients/${clientId}/case`), { token: tokens.college })).body.leadAgencyId).toBe(COLLEGE);
+    // the new lead names its own key worker; until then the client has none
+    expect(handedOver.keyWorker).toBeNull();
+    expect(handedOver.keyWorkerHistory.map((p: { userId: string; to: string | null }) => [p.userId, p.to === null])).toEqual([
       ['kim.north', false],
       ['lee.north', false],
-      ['sam.college', true],
     ]);
-    const handedOver = await waitFor(async () => {
+    expect((await keyWorker(tokens.north, {})).body.code).toBe('ACCESS.NOT_LEAD_AGENCY');
+    const sam = await keyWorker(tokens.college, {});
+    expect(sam.body).toMatchObject({ leadAgencyId: COLLEGE, keyWorker: { userId: 'sam.college', agencyId: COLLEGE } });
+
+    const timeline = await waitFor(async () => {
       const entries = await journey(tokens.college, 15);
       const last = entries.filter((e) => e.type === 'KeyWorkerAssigned').at(-1);
-      return last?.summary.startsWith('Lead passed') ? last : undefined;
-    }, { what: 'the handover on the timeline' });
-    expect(handedOver).toMatchObject({ summary: `Lead passed from ${NORTH} to ${COLLEGE}; key worker sam.college` });
+      return entries.some((e) => e.type === 'LeadHandedOver') && last?.agencyIds.includes(COLLEGE) ? entries : undefined;
+    }, { what: 'the handover and the new key worker on the timeline' });
+    expect(timeline.find((e) => e.type === 'LeadHandedOver')).toMatchObject({ summary: `Lead handed over from ${NORTH} to ${COLLEGE}` });
+    expect(timeline.filter((e) => e.type === 'KeyWorkerAssigned').at(-1)).toMatchObject({ summary: `Key worker sam.college at ${COLLEGE}` });
   });
 
   it('refuses bad input with a clear 4xx and writes nothing', async () => {

@@ -165,13 +165,16 @@ describe('erasure: nothing personal about a client is left anywhere', () => {
     // …so the referral keeps its structured reason, and the details go on the client's record
     const rejection = await command('POST', ref(`/referrals/${rejectedId}/reject`), { token: tokens.college, body: { reason: 'other' } });
     expect(rejection.body).toMatchObject({ status: 'rejected', reason: 'other' });
-    const note = await commandWhenKnown(cj(`/clients/${clientId}/notes`), tokens.college, { text: collegeNote, referralId: rejectedId }, 'NOTE.UNKNOWN_REFERRAL');
-    expect(note.body).toMatchObject({ clientId, referralId: rejectedId, recordedByAgencyId: COLLEGE });
-
+    // the college works with the client again through a referral it accepts (a consent for referral shows it nothing by itself)
     const open = await referWhenReady(platform, tokens.lead, { clientId, fromAgencyId: LEAD, toAgencyId: COLLEGE, domain: 'confidence-and-motivation' });
     expect(open.status).toBe(201);
     openId = open.body.id;
     expect((await command('POST', ref(`/referrals/${openId}/accept`), { token: tokens.college, body: {} })).body).toMatchObject({ status: 'accepted' });
+    await waitFor(async () => ((await http('GET', cj(`/clients/${clientId}`), { token: tokens.college })).status === 200 ? true : undefined), {
+      what: 'client-journey to show the client to the college',
+    });
+    const note = await commandWhenKnown(cj(`/clients/${clientId}/notes`), tokens.college, { text: collegeNote, referralId: rejectedId }, 'NOTE.UNKNOWN_REFERRAL');
+    expect(note.body).toMatchObject({ clientId, referralId: rejectedId, recordedByAgencyId: COLLEGE });
 
     const milestone = (token: string, body: Record<string, unknown>) => command('POST', cj(`/clients/${clientId}/milestones`), { token, body });
     expect((await milestone(tokens.lead, { milestone: 'barrier-identified', domain: 'housing', occurredOn: daysAgo(30) })).status).toBe(201);

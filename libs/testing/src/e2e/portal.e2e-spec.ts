@@ -227,9 +227,10 @@ describe('the caseworker portal in a browser', () => {
     await expect(a.locator('[role=status]').textContent()).resolves.toContain('Client registered');
     await check(a, 'client');
 
-    // Consent to share with B and with C (UA-2).
-    for (const agency of [B, C]) {
+    // Consent to refer the client to B (UA-2), and to C's coordinating their case.
+    for (const [agency, purpose] of [[B, 'referral'], [C, 'case-coordination']]) {
       await a.selectOption('#f-agencyId', agency);
+      await a.selectOption('#f-purpose', purpose);
       await a.click('button:has-text("Record consent")');
       await expect(a.locator('[role=status]').textContent()).resolves.toContain(`shared with ${agency}`);
     }

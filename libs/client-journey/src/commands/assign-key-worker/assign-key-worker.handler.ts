@@ -1,10 +1,8 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Actor, KeyWorkerAssignedV1 } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
-import { CodedHttpException, Database, Principal } from '@umbrella/platform';
+import { Database, Principal } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
-import { applyAccessEffect } from '../../access/access-grants';
-import { ClientAccess } from '../../access/client.access-policy';
 import { ClientErrors } from '../../client.errors';
 import { ClientRecord, findClient, loadClientForCommand } from '../../client.store';
 import { AssignKeyWorkerRequestDto } from './assign-key-worker.request.dto';
@@ -24,29 +22,24 @@ export class AssignKeyWorkerHandler {
     private readonly messaging: Messaging,
   ) {}
 
-  /**
-   * Names the client's key worker, and with them the lead agency (UA-3: one lead, the key worker's
-   * agency). Only the lead agency reassigns, so the case moves by handover, never by taking it.
+   /**
+   * Names the client's key worker, a caseworker of the lead agency (UA-3: the lead is the key
+   * worker's agency). Only the lead agency assigns; the lead itself moves only by a handover
+   * referral, which the referral service decides and this service follows (LeadHandedOver).
    * Assigning the current key worker again changes nothing.
    */
   async execute(command: AssignKeyWorkerCommand): Promise<{ client: ClientRecord; changed: boolean }> {
     const result = await this.database.transaction(async (tx) => {
-      const client = await loadClientForCommand(tx, command.principal, command.clientId);
-      ClientAccess.manageAsLead(command.principal, client);
-      const leadAgencyId = command.request.leadAgencyId ?? client.leadAgencyId;
-      const handover = leadAgencyId !== client.leadAgencyId;
-      if (handover && !command.request.keyWorkerId) {
-        throw new CodedHttpException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request is invalid; see errors for each bad field.', [
-          'keyWorkerId: name the key worker at the agency taking over the lead',
-        ]);
-      }
+      const client = await loadClientForCommand(tx, command.principal, command.clientId, 'manage-case');
+      const leadAgencyId = client.leadAgencyId;
+      // the lead moves to another agency only by a handover referral the agency accepts (UA-3, UA-9)
+      if (command.request.leadAgencyId && command.request.leadAgencyId !== leadAgencyId) throw ClientErrors.leadMovesByReferral();
       const keyWorkerId = command.request.keyWorkerId ?? command.actor.userId;
-      if (!handover && keyWorkerId === client.keyWorkerId) return { client, changed: false };
-      if (handover && !(await ClientAccess.isVisibleTo(leadAgencyId, client.clientId, tx))) throw ClientErrors.leadNotVisible(leadAgencyId);
+      if (keyWorkerId === client.keyWorkerId) return { client, changed: false };
 
       const now = new Date();
       const assignmentId = randomUUID();
-      await tx.query('UPDATE key_worker_assignment SET ended_at = $2 WHERE assignment_id = $1', [client.keyWorkerAssignmentId, now]);
+      if (client.keyWorkerAssignmentId) await tx.query('UPDATE key_worker_assignment SET ended_at = $2 WHERE assignment_id = $1', [client.keyWorkerAssignmentId, now]);
       await tx.query(
         'INSERT INTO key_worker_assignment (assignment_id, client_id, lead_agency_id, key_worker_id, assigned_at, assigned_by) VALUES ($1, $2, $3, $4, $5, $6)',
         [assignmentId, client.clientId, leadAgencyId, keyWorkerId, now, command.actor.userId],
@@ -67,12 +60,10 @@ export class AssignKeyWorkerHandler {
           assignmentId,
           leadAgencyId,
           keyWorkerId,
-          previousAssignmentId: client.keyWorkerAssignmentId,
-          previousLeadAgencyId: client.leadAgencyId,
+          ...(client.keyWorkerAssignmentId ? { previousAssignmentId: client.keyWorkerAssignmentId, previousLeadAgencyId: leadAgencyId } : {}),
           assignedAt: now.toISOString(),
         },
       });
-      await applyAccessEffect(tx, event);
       await appendToOutbox(tx, [event]);
       return { client: (await findClient(tx, client.clientId)) as ClientRecord, changed: true };
     });

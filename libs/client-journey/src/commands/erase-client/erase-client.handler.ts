@@ -34,10 +34,9 @@ export class EraseClientHandler {
   async execute(command: EraseClientCommand): Promise<{ client: ClientRecord; changed: boolean }> {
     const result = await this.database.transaction(async (tx) => {
       // Coordinators act for the partnership and may learn whether a client exists; caseworkers may not.
-      if (!hasRole(command.principal, 'coordinator')) await ClientAccess.assertVisible(command.principal, command.clientId, tx);
+      if (!hasRole(command.principal, 'coordinator')) await ClientAccess.assertMay(command.principal, command.clientId, tx, 'erase');
       const client = await findClient(tx, command.clientId, { forUpdate: true });
       if (!client) throw ClientErrors.notFound();
-      ClientAccess.erase(command.principal, client);
       if (client.erasedAt) return { client, changed: false };
 
       const now = new Date();

@@ -33,7 +33,7 @@ export class GiveConsentHandler {
   async execute(command: GiveConsentCommand): Promise<{ consent: ConsentRow; created: boolean }> {
     const { request } = command;
     const result = await this.database.transaction(async (tx) => {
-      await loadClientForCommand(tx, command.principal, command.clientId);
+      await loadClientForCommand(tx, command.principal, command.clientId, 'record-consent');
       if (request.agencyId) {
         const known: unknown[] = await tx.query('SELECT 1 FROM known_agency WHERE agency_id = $1', [request.agencyId]);
         if (known.length === 0) throw ClientErrors.unknownAgency(request.agencyId);

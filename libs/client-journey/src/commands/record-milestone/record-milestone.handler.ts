@@ -47,7 +47,7 @@ export class RecordMilestoneHandler {
   async execute(command: RecordMilestoneCommand): Promise<{ milestone: MilestoneRow; created: boolean }> {
     const { request } = command;
     const result = await this.database.transaction(async (tx) => {
-      const client = await loadClientForCommand(tx, command.principal, command.clientId);
+      const client = await loadClientForCommand(tx, command.principal, command.clientId, 'record-milestone');
       const personal = await readPersonalData(tx, this.protector, client.clientId);
       if (!personal) throw ClientErrors.erased();
       const rows: MilestoneRow[] = await tx.query(

@@ -27,7 +27,8 @@ export class RecordNoteHandler {
    */
   async execute(command: RecordNoteCommand): Promise<NoteRow> {
     return this.database.transaction(async (tx) => {
-      const client = await loadClientForCommand(tx, command.principal, command.clientId);
+      // notes are part of the record: written by the agencies that see it
+      const client = await loadClientForCommand(tx, command.principal, command.clientId, 'see');
       const referralId = command.request.referralId ?? null;
       if (referralId) {
         // the client's referrals as the timeline knows them (it may lag the referral service a moment)

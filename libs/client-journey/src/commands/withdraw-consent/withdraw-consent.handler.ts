@@ -33,7 +33,7 @@ export class WithdrawConsentHandler {
    */
   async execute(command: WithdrawConsentCommand): Promise<{ consent: ConsentRow; changed: boolean }> {
     const result = await this.database.transaction(async (tx) => {
-      await loadClientForCommand(tx, command.principal, command.clientId);
+      await loadClientForCommand(tx, command.principal, command.clientId, 'withdraw-consent');
       const rows: ConsentRow[] = await tx.query('SELECT * FROM consent WHERE consent_id = $1 AND client_id = $2 FOR UPDATE', [command.consentId, command.clientId]);
       const consent = rows[0];
       if (!consent) throw ClientErrors.consentNotFound();

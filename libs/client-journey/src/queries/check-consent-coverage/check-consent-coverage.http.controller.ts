@@ -45,7 +45,7 @@ export class CheckConsentCoverageHttpController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<ConsentCoverageView> {
     const db = this.database.dataSource.manager;
-    await ClientAccess.assertVisible(principal, clientId, db);
+    await ClientAccess.assertMay(principal, clientId, db, 'see');
     const active: { consent_id: string; agency_id: string | null; domain: DomainOfSupport | null; purpose: ConsentPurpose }[] = await db.query(
       'SELECT consent_id, agency_id, domain, purpose FROM consent WHERE client_id = $1 AND withdrawn_at IS NULL',
       [clientId],

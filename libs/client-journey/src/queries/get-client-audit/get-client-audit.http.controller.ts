@@ -4,7 +4,6 @@ import { AuditedRead, AuditEntry, AuditEntryView, AuditTrail, CurrentPrincipal, 
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ClientAccess } from '../../access/client.access-policy';
-import { findClient } from '../../client.store';
 import { ParseClientIdPipe } from '../../validation';
 
 export class ClientAuditQueryDto {
@@ -36,7 +35,7 @@ export class GetClientAuditHttpController {
   })
   @ApiOkResponse({ type: [AuditEntryView] })
   async trail(@Param('clientId', ParseClientIdPipe) clientId: string, @Query() query: ClientAuditQueryDto, @CurrentPrincipal() principal: Principal): Promise<AuditEntry[]> {
-    ClientAccess.readAudit(principal, await findClient(this.database.dataSource.manager, clientId));
+    ClientAccess.readAudit(await ClientAccess.involvement(principal, clientId, this.database.dataSource.manager));
     return this.audit.list({ recordId: clientId, limit: query.limit });
   }
 }

@@ -49,7 +49,7 @@ export class GetClientHttpController {
   @ApiOkResponse({ type: ClientView })
   async get(@Param('clientId', ParseClientIdPipe) clientId: string, @CurrentPrincipal() principal: Principal): Promise<ClientView> {
     const db = this.database.dataSource.manager;
-    await ClientAccess.assertVisible(principal, clientId, db);
+    await ClientAccess.assertMay(principal, clientId, db, 'see');
     const client = await findClient(db, clientId);
     if (!client) throw ClientErrors.notFound();
     const personal = client.erasedAt ? null : await readPersonalData(db, this.protector, clientId);

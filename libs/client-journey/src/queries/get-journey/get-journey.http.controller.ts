@@ -30,7 +30,7 @@ export class GetJourneyHttpController {
   @ApiOperation({ summary: 'The client’s timeline across agencies, in the order events happened' })
   @ApiOkResponse({ type: JourneyView })
   async journey(@Param('clientId', ParseClientIdPipe) clientId: string, @CurrentPrincipal() principal: Principal): Promise<JourneyView> {
-    await ClientAccess.assertVisible(principal, clientId, this.database.dataSource.manager);
+    await ClientAccess.assertMay(principal, clientId, this.database.dataSource.manager, 'see-journey');
     const rows: { event_id: string; event_type: string; occurred_at: Date; agency_ids: string[]; summary: string; details: Record<string, unknown> }[] =
       await this.database.dataSource.query(
         // Ordered by when things happened: the two topics are consumed independently, so arrival

@@ -24,7 +24,7 @@ export class GetNotesHttpController {
   @ApiOkResponse({ type: [NoteWithTextView] })
   async notes(@Param('clientId', ParseClientIdPipe) clientId: string, @CurrentPrincipal() principal: Principal): Promise<NoteWithTextView[]> {
     const db = this.database.dataSource.manager;
-    await ClientAccess.assertVisible(principal, clientId, db);
+    await ClientAccess.assertMay(principal, clientId, db, 'see');
     if (!(await findClient(db, clientId))) throw ClientErrors.notFound();
     const rows: NoteRow[] = await db.query('SELECT * FROM client_note WHERE client_id = $1 ORDER BY recorded_at, note_id', [clientId]);
     return rows.map((r) => ({

@@ -2,9 +2,12 @@ import { Controller, Delete, Get, HttpCode, HttpStatus, Injectable, Param, Post 
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { decideClaim, decideRelease } from '@umbrella/agreement';
 import { DOMAINS_OF_SUPPORT, DomainOfSupport, PSEUDONYMOUS_ID } from '@umbrella/contracts';
-import { AccessDenied, actorOf, AuditedRead, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
+import { actorOf, AuditedRead, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
 import { IsIn, Matches } from 'class-validator';
 import { EntityManager } from 'typeorm';
+import { ReferralAccess } from '../../access/referral.access-policy';
+import { AgreementStore } from '../../agreement/agreement.store';
+import { loadDecisionInputs } from '../../engine/client-state';
 import { DecisionRunner } from '../../engine/decision-runner';
 
 export class ClientParam {
@@ -29,6 +32,7 @@ export class ClaimsHandler {
   constructor(
     private readonly database: Database,
     private readonly runner: DecisionRunner,
+    private readonly agreements: AgreementStore,
   ) {}
 
   /** `db` is a command's transaction when the case is the answer to what it just changed. */
@@ -49,24 +53,24 @@ export class ClaimsHandler {
     };
   }
 
-  /** An agency with a claim, an open referral or the lead may see who holds the client's case. */
-  async assertInvolved(principal: Principal, clientId: string): Promise<void> {
-    const rows: unknown[] = await this.database.dataSource.query(
-      `SELECT 1 FROM claim WHERE client_id = $1 AND agency_id = $2 AND released_at IS NULL
-       UNION ALL SELECT 1 FROM client_lead WHERE client_id = $1 AND agency_id = $2
-       UNION ALL SELECT 1 FROM referral WHERE client_id = $1 AND (from_agency_id = $2 OR to_agency_id = $2) AND status IN ('requested', 'accepted', 'in-progress', 'on-hold')
-       UNION ALL SELECT 1 FROM client_consent WHERE client_id = $1 AND agency_id = $2 AND active
-       LIMIT 1`,
-      [clientId, principal.agencyId],
-    );
-    if (rows.length === 0) throw new AccessDenied('ACCESS.CLIENT_NOT_VISIBLE', 'Your agency may not see this client.');
+  /** Who leads the case and who holds claims: for agencies the access model lets see the client. */
+  async caseFor(principal: Principal, clientId: string): Promise<CaseView> {
+    return this.database.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      const agreement = await this.agreements.active();
+      const { state } = await loadDecisionInputs(tx, clientId, [], agreement, new Date());
+      ReferralAccess.onClient(principal.agencyId, state, 'see');
+      return this.caseOf(clientId, tx);
+    });
   }
 
   async claim(principal: Principal, clientId: string, domain: DomainOfSupport): Promise<CaseView> {
     const agencyId = principal.agencyId as string;
     return this.runner.command(
       { clientId, command: 'claim', actor: actorOf(principal), agencyId, domain, agencyIds: [agencyId] },
-      (agreement, state, directory) => decideClaim(agreement, state, directory, agencyId, domain),
+      (agreement, state, directory) => {
+        ReferralAccess.onClient(agencyId, state, 'decide');
+        return decideClaim(agreement, state, directory, agencyId, domain);
+      },
       (tx) => this.caseOf(clientId, tx),
     );
   }
@@ -75,7 +79,10 @@ export class ClaimsHandler {
     const agencyId = principal.agencyId as string;
     await this.runner.command(
       { clientId, command: 'release-claim', actor: actorOf(principal), agencyId, domain, agencyIds: [agencyId] },
-      (agreement, state) => decideRelease(agreement, state, agencyId, domain),
+      (agreement, state) => {
+        ReferralAccess.onClient(agencyId, state, 'decide');
+        return decideRelease(agreement, state, agencyId, domain);
+      },
       async () => undefined,
     );
   }
@@ -92,8 +99,7 @@ export class ClaimsHttpController {
   @AuditedRead()
   @ApiOperation({ summary: "Who leads the client's case and which agencies hold claims (agencies involved with the client)" })
   async case(@Param() { clientId }: ClientParam, @CurrentPrincipal() principal: Principal): Promise<CaseView> {
-    await this.handler.assertInvolved(principal, clientId);
-    return this.handler.caseOf(clientId);
+    return this.handler.caseFor(principal, clientId);
   }
 
   @Post('claims/:domain')

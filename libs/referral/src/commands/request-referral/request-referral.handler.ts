@@ -3,6 +3,7 @@ import { decideRequest } from '@umbrella/agreement';
 import { Actor } from '@umbrella/contracts';
 import { CodedHttpException } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
+import { ReferralAccess } from '../../access/referral.access-policy';
 import { DecisionRunner } from '../../engine/decision-runner';
 import { loadService } from '../../engine/client-state';
 import { Referral } from '../../referral.entity';
@@ -35,8 +36,10 @@ export class RequestReferralHandler {
         agencyIds: [command.fromAgencyId, command.toAgencyId],
       },
       async (agreement, state, directory, now, tx) => {
+        // only the lead or a claim holder refers; an outsider learns nothing, not even that the client exists
+        ReferralAccess.onClient(command.fromAgencyId, state, 'refer');
         for (const agencyId of [command.fromAgencyId, command.toAgencyId]) {
-          if (!(directory as typeof directory & { known(id: string): boolean }).known(agencyId)) {
+          if (!directory.known(agencyId)) {
             throw new CodedHttpException(HttpStatus.UNPROCESSABLE_ENTITY, 'REFERRAL.UNKNOWN_AGENCY', `Agency ${agencyId} is not in the partnership directory.`);
           }
         }

@@ -14,16 +14,21 @@ import { RegisterClientHandler } from './commands/register-client/register-clien
 import { RegisterClientHttpController } from './commands/register-client/register-client.http.controller';
 import { WithdrawConsentHandler } from './commands/withdraw-consent/withdraw-consent.handler';
 import { WithdrawConsentHttpController } from './commands/withdraw-consent/withdraw-consent.http.controller';
+import { RecordNoteHandler } from './commands/record-note/record-note.handler';
+import { RecordNoteHttpController } from './commands/record-note/record-note.http.controller';
 import { JourneyTables1732400000300 } from './migrations/1732400000300-journey-tables';
 import { ClientAccess1732400000310 } from './migrations/1732400000310-client-access';
 import { Clients1732400000320 } from './migrations/1732400000320-clients';
 import { AccessModel1732400000325 } from './migrations/1732400000325-access-model';
+import { CaseNotes1732400000350 } from './migrations/1732400000350-case-notes';
 import { PersonalDataProtector } from './personal-data/personal-data.protector';
 import { onAgencyRegistered } from './projections/agencies.projection';
 import { TIMELINE_TOPICS, timelineHandlers } from './projections/journey.projection';
 import { CheckConsentCoverageHttpController } from './queries/check-consent-coverage/check-consent-coverage.http.controller';
+import { GetClientAuditHttpController } from './queries/get-client-audit/get-client-audit.http.controller';
 import { GetClientHttpController } from './queries/get-client/get-client.http.controller';
 import { GetJourneyHttpController } from './queries/get-journey/get-journey.http.controller';
+import { GetNotesHttpController } from './queries/get-notes/get-notes.http.controller';
 
 export const JOURNEY_CONSUMER = 'client-journey.timeline';
 export const AGENCIES_CONSUMER = 'client-journey.agencies';
@@ -44,7 +49,7 @@ export class ClientJourneyModule {
   static forRoot(config: ClientJourneyConfig): DynamicModule {
     return {
       module: ClientJourneyModule,
-      imports: serviceInfrastructure(config, { service: 'client-journey', migrations: [JourneyTables1732400000300, ClientAccess1732400000310, Clients1732400000320, AccessModel1732400000325], publishes: true }),
+      imports: serviceInfrastructure(config, { service: 'client-journey', migrations: [JourneyTables1732400000300, ClientAccess1732400000310, Clients1732400000320, AccessModel1732400000325, CaseNotes1732400000350], publishes: true }),
       controllers: [
         RegisterClientHttpController,
         GiveConsentHttpController,
@@ -52,7 +57,10 @@ export class ClientJourneyModule {
         AssignKeyWorkerHttpController,
         RecordMilestoneHttpController,
         EraseClientHttpController,
+        RecordNoteHttpController,
         GetClientHttpController,
+        GetNotesHttpController,
+        GetClientAuditHttpController,
         CheckConsentCoverageHttpController,
         GetJourneyHttpController,
       ],
@@ -64,6 +72,7 @@ export class ClientJourneyModule {
         AssignKeyWorkerHandler,
         RecordMilestoneHandler,
         EraseClientHandler,
+        RecordNoteHandler,
         JourneyConsumers,
       ],
     };

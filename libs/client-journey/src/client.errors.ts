@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { CodedHttpException, ErrorBody } from '@umbrella/platform';
+import { CodedHttpException, concerning, ErrorBody } from '@umbrella/platform';
 
 /** The stable error codes of client-journey's API (listed in the README). */
 export const ClientErrors = {
@@ -16,19 +16,30 @@ export const ClientErrors = {
     ),
 };
 
-/** 409 for a person who is already a client: the existing pseudonymous id, never their personal data. */
+/**
+ * 409 for a person who is already a client. The existing pseudonymous id only to an agency that
+ * sees that record; to any other, nothing but the match itself (the id would be a key to the
+ * client). Never their personal data. The audit row of the refusal records the id either way.
+ */
 export interface AlreadyRegisteredBody extends ErrorBody {
-  readonly clientId: string;
+  readonly clientId?: string;
   /** Whether the caller's agency may already see the existing record. */
   readonly visibleToYourAgency: boolean;
 }
 
 export class ClientAlreadyRegistered extends HttpException {
   constructor(clientId: string, visibleToYourAgency: boolean) {
-    const message = visibleToYourAgency
-      ? `This person is already registered as client ${clientId}; work with that record.`
-      : `This person is already registered as client ${clientId} by another agency. Your agency may not see that record yet: ` +
-        "the agency holding it can record the client's consent to share with your agency.";
-    super({ statusCode: HttpStatus.CONFLICT, code: 'CLIENT.ALREADY_REGISTERED', message, clientId, visibleToYourAgency } satisfies AlreadyRegisteredBody, HttpStatus.CONFLICT);
+    const body: AlreadyRegisteredBody = visibleToYourAgency
+      ? { statusCode: HttpStatus.CONFLICT, code: 'CLIENT.ALREADY_REGISTERED', message: `This person is already registered as client ${clientId}; work with that record.`, clientId, visibleToYourAgency }
+      : {
+          statusCode: HttpStatus.CONFLICT,
+          code: 'CLIENT.ALREADY_REGISTERED',
+          message:
+            'This person is already registered, in a record your agency may not see. Ask the client which agency works with them: ' +
+            "that agency can record the client's consent to share with yours.",
+          visibleToYourAgency,
+        };
+    super(body, HttpStatus.CONFLICT);
+    concerning(this, clientId);
   }
 }

@@ -1,6 +1,7 @@
 import { INestApplication, Logger, LogLevel, Type } from '@nestjs/common';
 import { ModuleRef, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
 import { AuditTrail } from './audit/audit';
 import { applyHttpTimeouts, ConfigError, HttpTimeoutSettings } from './config';
 import { ErrorFilter, validationPipe } from './http';
@@ -25,12 +26,13 @@ export interface ServiceDescription {
 }
 
 /**
- * Applies what every service's HTTP API shares: a readable path, JSON bodies within their limit,
- * no input that nothing downstream can take (InputGuard), validation, error bodies, OpenAPI,
- * shutdown hooks. Every refusal on the way is answered by the ErrorFilter.
+ * Applies what every service's HTTP API shares: answers no cache keeps, a readable path, JSON
+ * bodies within their limit, no input that nothing downstream can take (InputGuard), validation,
+ * error bodies, OpenAPI, shutdown hooks. Every refusal on the way is answered by the ErrorFilter.
  */
 export function configureHttp(app: INestApplication, service: ServiceDescription): void {
   app.getHttpServer().on('clientError', answerUnreadableRequest);
+  app.use(noStore);
   app.use(refuseUndecodableTarget);
   app.use(requireJsonBody);
   for (const [path, limit] of Object.entries(service.bodyLimits ?? {})) app.use(path, jsonBody(limit));
@@ -50,6 +52,15 @@ export function configureHttp(app: INestApplication, service: ServiceDescription
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/**
+ * No answer of any service is kept by a browser, proxy or CDN: answers name clients and carry
+ * their personal data, and every answer is for one signed-in user. Set first, so refusals carry it too.
+ */
+function noStore(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
 }
 
 /**

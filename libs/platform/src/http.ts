@@ -40,11 +40,33 @@ export class RecordedRefusal extends CodedHttpException {}
 
 /** Writes the audit row of a request that is answered with an error (see AuditTrail). */
 export interface RefusalRecorder {
-  writeOutsideCommand(request: Request, response: Response, status: number, code: string): Promise<void>;
+  writeOutsideCommand(request: Request, response: Response, status: number, code: string | null): Promise<void>;
+}
+
+const CONCERNED = new WeakMap<object, string>();
+
+/**
+ * Marks a refusal as concerning a record the request did not name by its id — the existing client
+ * a registration matched, the client of a referral — so that its audit row records that id: the
+ * refusal says nothing of it, the trail keeps who came close.
+ */
+export function concerning<E extends HttpException>(error: E, recordId: string): E {
+  CONCERNED.set(error, recordId);
+  return error;
+}
+
+/** The record a refusal concerns, when it was marked with `concerning`. */
+export function recordConcerned(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? CONCERNED.get(error) : undefined;
 }
 
 /** Methods that change state: every such request is audited, allowed or refused. */
 export const STATE_CHANGING: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Whether a request must have an audit row before it is answered: every command, and the reads marked AuditedRead. */
+export function isAudited(request: Request, response: Response): boolean {
+  return STATE_CHANGING.has(request.method) || (response.locals as AuditLocals).auditRead === true;
+}
 
 export function validationPipe(): ValidationPipe {
   return new ValidationPipe({
@@ -77,9 +99,9 @@ const CODES_BY_STATUS: Readonly<Record<number, PlatformErrorCode>> = {
 };
 
 /**
- * Every error answer goes out here. A state-changing request that did not commit is audited before
- * its answer is sent; if that row cannot be written, the request fails (503) rather than go
- * unrecorded. Database trouble answers 503 with a code saying which kind, and Retry-After.
+ * Every error answer goes out here. A state-changing request that did not commit, and a refused
+ * read of a client's data, is audited before its answer is sent; if that row cannot be written,
+ * the request fails (503) rather than go unrecorded. Database trouble answers 503 with a code saying which kind, and Retry-After.
  */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
@@ -93,8 +115,10 @@ export class ErrorFilter implements ExceptionFilter {
     let body = this.toBody(exception);
     const locals = res.locals as AuditLocals;
     locals.errorCode = body.code;
+    const concerned = recordConcerned(exception);
+    if (concerned) locals.auditRecord = concerned;
     if (body.statusCode >= 500) this.logger.error(`${body.code}: ${(exception as Error)?.stack ?? exception}`);
-    if (this.recorder && STATE_CHANGING.has(req.method) && !locals.audited) {
+    if (this.recorder && isAudited(req, res) && !locals.audited) {
       try {
         await this.recorder.writeOutsideCommand(req, res, body.statusCode, body.code);
       } catch (error) {

@@ -3,6 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditLog1732400000050 } from './audit/audit-log.migration';
 import { AuditTrail } from './audit/audit';
 import { CommandInterceptor } from './audit/command.interceptor';
+import { IdempotencyRecord1732400001100 } from './audit/idempotency-record.migration';
 import { RequestOutcome1732400001000 } from './audit/request-outcome.migration';
 import { AuditHttpController } from './audit/audit.http.controller';
 import { AuthGuard } from './auth/auth.guard';
@@ -72,7 +73,7 @@ export interface PlatformOptions {
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
-    const database: DatabaseOptions = { ...options.database, migrations: [AuditLog1732400000050, RequestOutcome1732400001000, ...(options.database.migrations as [])] };
+    const database: DatabaseOptions = { ...options.database, migrations: [AuditLog1732400000050, RequestOutcome1732400001000, IdempotencyRecord1732400001100, ...(options.database.migrations as [])] };
     return {
       module: PlatformModule,
       controllers: [HealthController, AuditHttpController],

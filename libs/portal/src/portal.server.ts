@@ -258,7 +258,9 @@ ${field({ name: 'postcode', label: 'Postcode', required: true, pattern: PATTERNS
       const e = formErrors(answer);
       const summary =
         answer.body?.code === 'CLIENT.ALREADY_REGISTERED'
-          ? `This person is already a client: ${answer.body.clientId}${answer.body.visibleToYourAgency ? '' : ' (held by another agency: they can record the client’s consent to share with yours)'}.`
+          ? answer.body.visibleToYourAgency
+            ? `This person is already a client: ${answer.body.clientId}.`
+            : String(answer.body.message)
           : e.summary;
       send(res, answer.status, 'Clients', s, clientForms({ values, errors: e.fields, summary }));
     }),
@@ -425,7 +427,7 @@ ${field({ name: 'serviceId', label: 'Service', pattern: PATTERNS.uuid, hint: 'Fi
 <td>${canAct ? html`${steps.map(([a, t]) => html`<form class="inline" method="post" action="/referrals/${r.id}/${a}"><button type="submit" aria-label="${t} ${label}">${t}</button></form> `)}${
         r.status === 'requested'
           ? html`<form method="post" action="/referrals/${r.id}/reject"><label for="reason-${r.id}">Reason to reject</label><select id="reason-${r.id}" name="reason" required><option value="">Choose…</option>${REASONS.map((x) => html`<option>${x}</option>`)}</select>
-<label for="text-${r.id}">Details (needed for “other”)</label><input id="text-${r.id}" name="reasonText"><button type="submit" class="secondary" aria-label="Reject ${label}">Reject</button></form>`
+<label for="note-${r.id}">Note for the client’s record (optional)</label><input id="note-${r.id}" name="note" maxlength="2000"><button type="submit" class="secondary" aria-label="Reject ${label}">Reject</button></form>`
           : ''
       }` : ''}</td></tr>`;
     })}`;
@@ -466,9 +468,14 @@ ${field({ name: 'serviceId', label: 'Service', pattern: PATTERNS.uuid, hint: 'Fi
       if (!['accept', 'reject', 'start', 'hold', 'resume', 'complete'].includes(action)) return res.redirect(303, '/inbox');
       const body: Record<string, string> = {};
       if (req.body.reason) body.reason = String(req.body.reason);
-      if (req.body.reasonText) body.reasonText = String(req.body.reasonText);
       const answer = await api.post('referral', `/referrals/${encodeURIComponent(String(req.params.id))}/${action}`, body);
-      const notice = answer.status < 300 ? `Referral ${answer.body?.referral?.status ?? answer.body?.status ?? action}.` : formErrors(answer).summary;
+      let notice = answer.status < 300 ? `Referral ${answer.body?.referral?.status ?? answer.body?.status ?? action}.` : formErrors(answer).summary;
+      // details about the client are a note on their record in client-journey, never part of the referral
+      const note = typeof req.body.note === 'string' ? req.body.note.trim() : '';
+      if (answer.status < 300 && note) {
+        const noted = await api.post('client-journey', `/clients/${encodeURIComponent(String(answer.body.clientId))}/notes`, { text: note, referralId: answer.body.id });
+        notice += noted.status === 201 ? ' The note is on the client’s record.' : ` The note was not recorded: ${formErrors(noted).summary}`;
+      }
       res.redirect(303, `/inbox?notice=${encodeURIComponent(notice)}${answer.status < 300 ? '' : '&refused=1'}`);
     }),
   );

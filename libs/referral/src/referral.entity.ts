@@ -45,9 +45,6 @@ export class Referral {
   @Column({ name: 'reason_code', type: 'text', nullable: true })
   reasonCode: string | null;
 
-  @Column({ name: 'reason_text', type: 'text', nullable: true })
-  reasonText: string | null;
-
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 

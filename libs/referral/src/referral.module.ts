@@ -11,6 +11,7 @@ import { DecisionRunner } from './engine/decision-runner';
 import { ReferralTables1732400000100 } from './migrations/1732400000100-referral-tables';
 import { AgreementAndClaims1732400000110 } from './migrations/1732400000110-agreement-and-claims';
 import { ConsentPurpose1732400000120 } from './migrations/1732400000120-consent-purpose';
+import { StructuredReasons1732400000150 } from './migrations/1732400000150-structured-reasons';
 import { AgreementHttpController } from './queries/decisions/decisions.http.controller';
 import { GetReferralsHttpController } from './queries/get-referrals/get-referrals.http.controller';
 import { referralConsumerHandlers } from './read-models/agencies.projection';
@@ -41,7 +42,7 @@ export class ReferralModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: ReferralModule,
-      imports: serviceInfrastructure(config, { service: 'referral', entities: [Referral, KnownAgency], migrations: [ReferralTables1732400000100, AgreementAndClaims1732400000110, ConsentPurpose1732400000120], publishes: true }),
+      imports: serviceInfrastructure(config, { service: 'referral', entities: [Referral, KnownAgency], migrations: [ReferralTables1732400000100, AgreementAndClaims1732400000110, ConsentPurpose1732400000120, StructuredReasons1732400000150], publishes: true }),
       controllers: [RequestReferralHttpController, GetReferralsHttpController, TransitionReferralHttpController, ClaimsHttpController, AgreementHttpController],
       providers: [AgreementStore, DecisionRunner, RequestReferralHandler, TransitionReferralHandler, ClaimsHandler, ExpiryScheduler, ReferralConsumers],
     };

@@ -14,8 +14,7 @@ export class ReferralView {
   @ApiProperty() waitlisted: boolean;
   @ApiProperty() handsOverLead: boolean;
   @ApiPropertyOptional({ nullable: true, type: String }) agreementVersion: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) reason: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Free text kept in this service only' }) reasonText: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The structured reason of a rejection or closure' }) reason: string | null;
   @ApiProperty() updatedAt: string;
 }
 
@@ -34,7 +33,6 @@ export function toView(r: Referral): ReferralView {
     handsOverLead: r.handsOverLead,
     agreementVersion: r.agreementVersion,
     reason: r.reasonCode,
-    reasonText: r.reasonText,
     updatedAt: r.updatedAt.toISOString(),
   };
 }

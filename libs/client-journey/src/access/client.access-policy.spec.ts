@@ -42,4 +42,11 @@ describe('ClientAccess', () => {
     expect(code(() => ClientAccess.decide(involved({ claims: ['health'] }), 'manage-case'))).toBe('ACCESS.NOT_LEAD_AGENCY');
     expect(code(() => ClientAccess.decide(involved({ claims: ['health'] }), 'erase'))).toBe('ACCESS.NOT_LEAD_AGENCY');
   });
+
+  it("shows the client's audit trail to the lead agency only, answering everyone else as if the client did not exist", () => {
+    expect(code(() => ClientAccess.readAudit(involved({ lead: true })))).toBeUndefined();
+    for (const inv of [NOT_INVOLVED, involved({ claims: ['health'] }), involved({ referralParty: true }), involved({ consentPurposes: ['case-coordination'] })]) {
+      expect(code(() => ClientAccess.readAudit(inv))).toBe('ACCESS.CLIENT_NOT_VISIBLE');
+    }
+  });
 });

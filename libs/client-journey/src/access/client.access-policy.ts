@@ -13,6 +13,7 @@ import { involvementOf } from './access-grants';
  * - Only caseworkers act on clients, and always for their own agency (their token's agency).
  * - Registering: any caseworker; their agency becomes the lead and they the key worker.
  * - Erasure: the lead agency, or a partnership coordinator (who sees no personal data).
+ * - The client's audit trail here (who read or acted on them): the lead agency.
  *
  * An agency the model does not let follow the client gets the same refusal as for a client that
  * does not exist, so a 403 never reveals whether a client exists or who works with them; a 404 is
@@ -40,6 +41,11 @@ export const ClientAccess = {
 
   async assertMay(principal: Principal, clientId: string, db: EntityManager, action: ClientAction): Promise<void> {
     ClientAccess.decide(await ClientAccess.involvement(principal, clientId, db), action);
+  },
+
+  /** Who read or acted on the client: the lead agency's business; to anyone else the client does not exist. */
+  readAudit(involvement: Involvement): void {
+    if (!involvement.lead) throw clientAccessDenied('not-visible');
   },
 
   /** Whether an agency may see a client's record. */

@@ -61,6 +61,19 @@ describe('PersonalDataProtector', () => {
     expect(other.blindIndex('Jane Doe', '2003-05-14').equals(protector.blindIndex('Jane Doe', '2003-05-14'))).toBe(false);
   });
 
+  it('seals a case note for its client and note only, with no plaintext in what is stored', () => {
+    const text = 'Jane Doe mentioned rent arrears; call 07700 900123 after 5pm.';
+    const sealed = protector.sealNote('c-1', 'n-1', text);
+    expect(protector.openNote('c-1', 'n-1', sealed)).toBe(text);
+    const stored = Buffer.concat([sealed.iv, sealed.authTag, sealed.ciphertext]).toString('latin1');
+    for (const secret of ['Jane', 'arrears', '07700']) expect(stored).not.toContain(secret);
+    expect(() => protector.openNote('c-2', 'n-1', sealed)).toThrow(PersonalDataUnreadable);
+    expect(() => protector.openNote('c-1', 'n-2', sealed)).toThrow(PersonalDataUnreadable);
+    // a note never opens as the client's personal data, nor the other way round
+    expect(() => protector.open('c-1', sealed)).toThrow(PersonalDataUnreadable);
+    expect(() => protector.openNote('c-1', 'n-1', protector.seal('c-1', jane))).toThrow(PersonalDataUnreadable);
+  });
+
   it('accepts only a 32-byte master key', () => {
     expect(() => new PersonalDataProtector(randomBytes(16))).toThrow(RangeError);
     expect(() => PersonalDataProtector.fromBase64(randomBytes(32).toString('base64'))).not.toThrow();

@@ -43,21 +43,40 @@ export class PersonalDataProtector {
 
   /** The client id is authenticated with the data, so a sealed row moved to another client fails to open. */
   seal(clientId: string, data: PersonalData): SealedPersonalData {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
-    cipher.setAAD(Buffer.from(clientId, 'utf8'));
-    const ciphertext = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()]);
-    return { keyVersion: KEY_VERSION, iv, authTag: cipher.getAuthTag(), ciphertext };
+    return this.sealText(clientId, JSON.stringify(data));
   }
 
   open(clientId: string, sealed: SealedPersonalData): PersonalData {
+    return JSON.parse(this.openText(clientId, sealed)) as PersonalData;
+  }
+
+  /**
+   * A case note: free text about the client, sealed like their personal data. The note's id is
+   * authenticated too, so a note moved to another client, or over another note, fails to open.
+   */
+  sealNote(clientId: string, noteId: string, text: string): SealedPersonalData {
+    return this.sealText(noteContext(clientId, noteId), text);
+  }
+
+  openNote(clientId: string, noteId: string, sealed: SealedPersonalData): string {
+    return this.openText(noteContext(clientId, noteId), sealed);
+  }
+
+  private sealText(associated: string, plain: string): SealedPersonalData {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
+    cipher.setAAD(Buffer.from(associated, 'utf8'));
+    const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return { keyVersion: KEY_VERSION, iv, authTag: cipher.getAuthTag(), ciphertext };
+  }
+
+  private openText(associated: string, sealed: SealedPersonalData): string {
     if (sealed.keyVersion !== KEY_VERSION) throw new PersonalDataUnreadable(`sealed with key version ${sealed.keyVersion}, this service holds ${KEY_VERSION}`);
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, sealed.iv);
-      decipher.setAAD(Buffer.from(clientId, 'utf8'));
+      decipher.setAAD(Buffer.from(associated, 'utf8'));
       decipher.setAuthTag(sealed.authTag);
-      const plain = Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString('utf8');
-      return JSON.parse(plain) as PersonalData;
+      return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString('utf8');
     } catch {
       throw new PersonalDataUnreadable('personal data failed authentication (wrong key, or the row was altered)');
     }
@@ -70,4 +89,9 @@ export class PersonalDataProtector {
   blindIndex(name: string, dateOfBirth: string): Buffer {
     return createHmac('sha256', this.indexKey).update(`${normaliseName(name)}\u0000${dateOfBirth}`, 'utf8').digest();
   }
+}
+
+/** Distinct from any client id (which has no NUL), so a note's ciphertext never opens as a client's personal data. */
+function noteContext(clientId: string, noteId: string): string {
+  return `${clientId}\u0000note\u0000${noteId}`;
 }

@@ -3,12 +3,13 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOpt
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Roles } from '../auth/auth.guard';
-import { Database } from '../database';
 import { CodedHttpException } from '../http';
+import { AuditEntry, AuditTrail } from './audit';
 
 export class AuditQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) userId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) agencyId?: string;
+  @ApiPropertyOptional({ description: 'The record acted on or read: a client id, a referral id…' }) @IsOptional() @IsString() @MaxLength(200) recordId?: string;
   @ApiPropertyOptional({ enum: ['allowed', 'refused', 'failed'] }) @IsOptional() @IsIn(['allowed', 'refused', 'failed']) outcome?: string;
   @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) from?: string;
   @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) to?: string;
@@ -39,35 +40,16 @@ export class AuditEntryView {
 @ApiBearerAuth()
 @Controller('audit')
 export class AuditHttpController {
-  constructor(private readonly database: Database) {}
+  constructor(private readonly audit: AuditTrail) {}
 
   @Get()
   @Roles('coordinator')
-  @ApiOperation({ summary: 'The audit trail of state-changing requests on this service, newest first (coordinators)' })
+  @ApiOperation({ summary: "The audit trail of this service, newest first: every state-changing request and every read of a client's data, allowed or refused (coordinators)" })
   @ApiOkResponse({ type: [AuditEntryView] })
-  async list(@Query() q: AuditQueryDto): Promise<AuditEntryView[]> {
+  async list(@Query() q: AuditQueryDto): Promise<AuditEntry[]> {
     if (q.from && q.to && new Date(q.from) > new Date(q.to)) {
       throw new CodedHttpException(400, 'AUDIT.INVERTED_PERIOD', 'from must not be after to.');
     }
-    const rows: Record<string, unknown>[] = await this.database.dataSource.query(
-      `SELECT id::text, at, user_id, agency_id, roles, method, action, record_id, outcome, status, reason FROM audit_log
-        WHERE ($1::text IS NULL OR user_id = $1) AND ($2::text IS NULL OR agency_id = $2) AND ($3::text IS NULL OR outcome = $3)
-          AND ($4::timestamptz IS NULL OR at >= $4) AND ($5::timestamptz IS NULL OR at <= $5)
-        ORDER BY at DESC, id DESC LIMIT $6`,
-      [q.userId ?? null, q.agencyId ?? null, q.outcome ?? null, q.from ?? null, q.to ?? null, q.limit ?? 100],
-    );
-    return rows.map((r) => ({
-      id: r.id as string,
-      at: (r.at as Date).toISOString(),
-      userId: r.user_id as string | null,
-      agencyId: r.agency_id as string | null,
-      roles: r.roles as string[],
-      method: r.method as string,
-      action: r.action as string,
-      recordId: r.record_id as string | null,
-      outcome: r.outcome as string,
-      status: r.status as number,
-      reason: r.reason as string | null,
-    }));
+    return this.audit.list(q);
   }
 }

@@ -1,4 +1,5 @@
 import { CallHandler, ExecutionContext, HttpException, HttpStatus, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { defer, lastValueFrom, Observable } from 'rxjs';
@@ -8,7 +9,7 @@ import { Database } from '../database';
 import { classifyDatabaseError } from '../database-errors';
 import { CodedHttpException, RecordedRefusal, STATE_CHANGING } from '../http';
 import { findCommandOutcome, UnitOfWork } from '../unit-of-work';
-import { AuditLocals, AuditTrail } from './audit';
+import { AuditLocals, AuditTrail, noteAuditTarget, recordIdOf } from './audit';
 
 /** The IETF httpapi draft's header; a key is any printable ASCII string up to 255 characters. */
 const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -47,6 +48,7 @@ export class CommandInterceptor implements NestInterceptor {
   constructor(
     private readonly database: Database,
     private readonly audit: AuditTrail,
+    private readonly reflector: Reflector,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -54,12 +56,29 @@ export class CommandInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
     const response = http.getResponse<Response>();
-    const locals = response.locals as AuditLocals;
-    locals.auditAction = `${context.getClass().name.replace(/HttpController$/, '')}.${context.getHandler().name}`;
-    const fromPath = request.params?.id ?? request.params?.clientId ?? request.params?.agencyId;
-    if (typeof fromPath === 'string') locals.auditRecord = fromPath;
-    if (!STATE_CHANGING.has(request.method)) return next.handle();
+    if (!noteAuditTarget(context, this.reflector)) return next.handle();
+    if (!STATE_CHANGING.has(request.method)) return defer(() => this.read(request, response, next));
     return defer(() => this.command(request, response, next));
+  }
+
+  /**
+   * A read of a client's data (AuditedRead): answered only once its audit row is written. If the
+   * row cannot be written, the data is not answered (503); a refusal is audited by the error filter.
+   */
+  private async read(request: AuthenticatedRequest, response: Response, next: CallHandler): Promise<unknown> {
+    const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
+    const locals = response.locals as AuditLocals;
+    const client = recordIdOf((result as { clientId?: unknown } | null)?.clientId);
+    if (client) locals.auditRecord = client;
+    try {
+      await this.audit.writeOutsideCommand(request, response, response.statusCode, null);
+    } catch (error) {
+      this.logger.error(`audit row not written for ${request.method} ${request.path}: ${(error as Error).message}; the data is not answered`);
+      throw classifyDatabaseError(error) === 'busy'
+        ? new CodedHttpException(HttpStatus.SERVICE_UNAVAILABLE, 'DATABASE_BUSY', 'The service is busy; retry shortly.')
+        : new CodedHttpException(HttpStatus.SERVICE_UNAVAILABLE, 'SERVICE_UNAVAILABLE', 'This read could not be put on record, so its data is not answered; try again shortly.');
+    }
+    return result;
   }
 
   private async command(request: AuthenticatedRequest, response: Response, next: CallHandler): Promise<unknown> {
@@ -91,8 +110,10 @@ export class CommandInterceptor implements NestInterceptor {
         }
         throw error;
       }
+      // the record the path names (the client a consent is for), or else the one the command created
       const id = (result as { id?: unknown } | null)?.id;
-      if (typeof id === 'string') (response.locals as AuditLocals).auditRecord = id;
+      const locals = response.locals as AuditLocals;
+      if (typeof id === 'string' && !locals.auditRecord) locals.auditRecord = id;
       const committed = await this.complete(unit, request, response, { key, scope, fingerprint, status: response.statusCode, body: result ?? null, code: null });
       return committed === 'ours' ? result : committed;
     } finally {
@@ -113,7 +134,8 @@ export class CommandInterceptor implements NestInterceptor {
   ): Promise<'ours' | unknown> {
     const tx = await unit.manager();
     if (answer.key) {
-      const inserted = await this.remember(tx, answer.scope, answer.key, answer.fingerprint, answer.status, answer.body, unit.requestId);
+      const record = (response.locals as AuditLocals).auditRecord ?? null;
+      const inserted = await this.remember(tx, answer.scope, answer.key, answer.fingerprint, answer.status, answer.body, unit.requestId, record);
       if (!inserted) {
         await unit.rollback();
         const stored = await this.storedAnswer(answer.scope, answer.key);
@@ -137,12 +159,16 @@ export class CommandInterceptor implements NestInterceptor {
     return 'ours';
   }
 
-  private async remember(tx: EntityManager, scope: string, key: string, fingerprint: string, status: number, body: unknown, requestId: string): Promise<boolean> {
+  /**
+   * Keeps the answer for retries, with the record it concerns (a client id, a referral id…) so
+   * that a service erasing a client removes the answers and fingerprints of that client's commands.
+   */
+  private async remember(tx: EntityManager, scope: string, key: string, fingerprint: string, status: number, body: unknown, requestId: string, recordId: string | null): Promise<boolean> {
     // waits for a concurrent attempt with the same key to end; inserts nothing if that one committed
     const rows: unknown[] = await tx.query(
-      `INSERT INTO idempotency_key (scope, key, fingerprint, status, body, request_id) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO idempotency_key (scope, key, fingerprint, status, body, request_id, record_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (scope, key) DO NOTHING RETURNING 1`,
-      [scope, key, fingerprint, status, JSON.stringify(body ?? null), requestId],
+      [scope, key, fingerprint, status, JSON.stringify(body ?? null), requestId, recordId],
     );
     return rows.length > 0;
   }

@@ -1,6 +1,7 @@
 import { CanActivate, createParamDecorator, ExecutionContext, HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import { noteAuditTarget } from '../audit/audit';
 import { Role } from '../config';
 import { CodedHttpException } from '../http';
 import { hasRole, Principal } from './principal';
@@ -65,6 +66,8 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    // before any refusal: a refused read of a client's data is audited like a refused command
+    noteAuditTarget(context, this.reflector);
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     const token = typeof header === 'string' && /^Bearer /i.test(header) ? header.slice(7).trim() : undefined;

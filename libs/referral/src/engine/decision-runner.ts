@@ -20,8 +20,6 @@ export interface DecisionContext {
   readonly causationId?: string;
   /** Agencies whose signatures and names the decision needs. */
   readonly agencyIds: readonly string[];
-  /** Free text kept with a rejection or closure in this service only (it may name a person). */
-  readonly reasonText?: string;
 }
 
 export type Decide = (agreement: Agreement, state: ClientState, directory: DecisionDirectory, now: Date, tx: EntityManager) => Promise<Decision> | Decision;
@@ -224,9 +222,9 @@ export class DecisionRunner {
         }
         case 'ReferralStatusChanged': {
           const [rows] = await tx.query(
-            `UPDATE referral SET status = $3, reason_code = coalesce($4, reason_code), reason_text = coalesce($5, reason_text), updated_at = $6
+            `UPDATE referral SET status = $3, reason_code = coalesce($4, reason_code), updated_at = $5
               WHERE id = $1 AND status = $2 RETURNING client_id, from_agency_id, to_agency_id, domain`,
-            [e.referralId, e.from, e.to, e.reason, ctx.reasonText ?? null, now],
+            [e.referralId, e.from, e.to, e.reason, now],
           );
           if (rows.length === 0) throw new RaceLost('REFERRAL.ILLEGAL_TRANSITION', `The referral is no longer ${e.from}; someone acted on it a moment ago.`);
           const r = rows[0];

@@ -149,6 +149,11 @@ describe('identity and access', () => {
       { service: 'agency-directory', method: 'GET', path: () => '/agencies', allowed: [...ROLES] },
       { service: 'agency-directory', method: 'GET', path: () => `/agencies/${A}`, allowed: [...ROLES] },
       { service: 'client-journey', method: 'GET', path: () => `/clients/${clientId}/journey`, allowed: ['caseworker'] },
+      { service: 'client-journey', method: 'GET', path: () => `/clients/${clientId}`, allowed: ['caseworker'] },
+      { service: 'client-journey', method: 'GET', path: () => `/clients/${clientId}/notes`, allowed: ['caseworker'] },
+      { service: 'client-journey', method: 'POST', path: () => `/clients/${clientId}/notes`, body: () => ({ text: 'Prefers mornings.' }), allowed: ['caseworker'] },
+      { service: 'client-journey', method: 'GET', path: () => `/clients/${clientId}/audit`, allowed: ['caseworker'] },
+      { service: 'referral', method: 'GET', path: () => `/clients/${clientId}/case`, allowed: ['caseworker'] },
       { service: 'reporting', method: 'GET', path: () => '/reports/referrals', allowed: ['analyst', 'coordinator'] },
       ...SERVICE_NAMES.flatMap((service): Case[] => [
         { service, method: 'GET', path: () => '/dead-letters', allowed: ['operator'] },
@@ -342,12 +347,19 @@ describe('identity and access', () => {
           service: 'referral',
           method: 'POST',
           path: (_c, r) => `/referrals/${r}/${action}`,
-          body: () => (action === 'enter-in-error' ? { reason: 'other', reasonText: 'probe' } : ['reject', 'fail', 'cancel'].includes(action) ? { reason: 'not-eligible' } : {}),
+          body: () => (action === 'enter-in-error' ? { reason: 'other' } : ['reject', 'fail', 'cancel'].includes(action) ? { reason: 'not-eligible' } : {}),
           outsider: X,
           refusal: 'ACCESS.DENIED',
         },
       ]),
       ['referral GET /clients/{id}/case', { service: 'referral', method: 'GET', path: (c) => `/clients/${c}/case`, outsider: X, refusal: notVisible }],
+      ['client-journey GET /clients/{id}/notes', { service: 'client-journey', method: 'GET', path: (c) => `/clients/${c}/notes`, outsider: X, refusal: notVisible }],
+      ['client-journey POST /clients/{id}/notes', { service: 'client-journey', method: 'POST', path: (c) => `/clients/${c}/notes`, body: () => ({ text: 'probe' }), outsider: X, refusal: notVisible }],
+      [
+        "client-journey POST /clients/{id}/notes about the client's referral",
+        { service: 'client-journey', method: 'POST', path: (c) => `/clients/${c}/notes`, body: () => ({ text: 'probe', referralId: referralAB }), outsider: X, refusal: notVisible },
+      ],
+      ['client-journey GET /clients/{id}/audit', { service: 'client-journey', method: 'GET', path: (c) => `/clients/${c}/audit`, outsider: X, refusal: notVisible }],
       ['referral POST /clients/{id}/claims/health (domain consent; H holds it)', { service: 'referral', method: 'POST', path: (c) => `/clients/${c}/claims/health`, outsider: X, refusal: notVisible }],
       ['referral POST /clients/{id}/claims/housing (nobody holds it)', { service: 'referral', method: 'POST', path: (c) => `/clients/${c}/claims/housing`, outsider: X, refusal: notVisible }],
       ['referral DELETE /clients/{id}/claims/health (H holds it)', { service: 'referral', method: 'DELETE', path: (c) => `/clients/${c}/claims/health`, outsider: X, refusal: notVisible }],
@@ -396,9 +408,6 @@ describe('identity and access', () => {
       }
     }
 
-    it.todo('client-journey GET /clients/{id}/notes (and any note command) as each role of an uninvolved agency: no such endpoint yet');
-    it.todo('GET /clients/{id}/audit (reads of the client, for the lead agency) as each role of an uninvolved agency: no such endpoint yet');
-
     it('still answers the agencies that work with the client (the probes above were refused for who asked, not for what)', async () => {
       for (const agency of [A, B, H]) {
         const res = await http('GET', platform.url('client-journey', `/clients/${probed.clientId}`), { token: await tokenFor('caseworker', agency) });
@@ -432,6 +441,51 @@ describe('identity and access', () => {
       const anonymous = await http('GET', platform.url('referral', '/audit?outcome=refused&limit=50'), { token: coordinator });
       expect(anonymous.body.some((r: { userId: string | null; reason: string }) => r.userId === null && r.reason === 'AUTH.TOKEN_MISSING')).toBe(true);
       expect((await http('GET', platform.url('referral', '/audit?limit=5000'), { token: coordinator })).status).toBe(400);
+    });
+
+    it("records every read of a client's data, allowed or refused, with the client as its record; a coordinator finds them by client", async () => {
+      const reader = await tokenFor('caseworker', B, `reader-${run}`);
+      const outsider = await tokenFor('caseworker', C, `outsider-${run}`);
+      expect((await http('GET', platform.url('referral', `/referrals/${referralId}`), { token: reader })).status).toBe(200);
+      expect((await http('GET', platform.url('referral', `/clients/${clientId}/case`), { token: reader })).status).toBe(200);
+      expect((await http('GET', platform.url('referral', `/referrals?clientId=${clientId}`), { token: reader })).status).toBe(200);
+      expect((await http('GET', platform.url('referral', '/referrals'), { token: reader })).status).toBe(200);
+      expect((await http('GET', platform.url('client-journey', `/clients/${clientId}`), { token: reader })).status).toBe(200);
+      expect((await http('GET', platform.url('referral', `/referrals/${referralId}`), { token: outsider })).status).toBe(403);
+      expect((await http('GET', platform.url('client-journey', `/clients/${clientId}/journey`), { token: outsider })).status).toBe(403);
+
+      const coordinator = await tokenFor('coordinator');
+      const trail = async (service: ServiceName, user: string) =>
+        (await http('GET', platform.url(service, `/audit?recordId=${clientId}&userId=${user}`), { token: coordinator })).body as { action: string; agencyId: string; method: string; outcome: string; status: number; reason: string | null }[];
+      // the list that names no client is not among them: it is not a read of one client's data
+      expect((await trail('referral', `reader-${run}`)).map((r) => [r.method, r.action, r.agencyId, r.outcome]).sort()).toEqual([
+        ['GET', 'Claims.case', B, 'allowed'],
+        ['GET', 'GetReferrals.get', B, 'allowed'],
+        ['GET', 'GetReferrals.list', B, 'allowed'],
+      ]);
+      expect((await trail('client-journey', `reader-${run}`)).map((r) => [r.action, r.outcome])).toEqual([['GetClient.get', 'allowed']]);
+      // a refused read of a referral is on record against its client, though the refusal said nothing of it
+      expect(await trail('referral', `outsider-${run}`)).toEqual([expect.objectContaining({ action: 'GetReferrals.get', agencyId: C, outcome: 'refused', status: 403, reason: 'ACCESS.DENIED' })]);
+      expect(await trail('client-journey', `outsider-${run}`)).toEqual([
+        expect.objectContaining({ action: 'GetJourney.journey', agencyId: C, outcome: 'refused', status: 403, reason: 'ACCESS.CLIENT_NOT_VISIBLE' }),
+      ]);
+    });
+
+    it('marks every answer of the services as not to be stored by any cache, allowed or refused', async () => {
+      const caseworker = await tokenFor('caseworker', A);
+      const answers: [ServiceName, string, string | undefined][] = [
+        ['referral', `/referrals/${referralId}`, caseworker],
+        ['referral', `/referrals/${randomUUID()}`, caseworker],
+        ['referral', `/clients/${clientId}/case`, caseworker],
+        ['client-journey', `/clients/${clientId}`, caseworker],
+        ['client-journey', `/clients/${clientId}/journey`, undefined],
+        ['agency-directory', '/agencies', caseworker],
+        ['reporting', '/reports/referrals', caseworker],
+      ];
+      for (const [service, path, token] of answers) {
+        const res = await fetch(platform.url(service, path), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+        expect({ service, path, status: res.status, cacheControl: res.headers.get('cache-control') }).toEqual({ service, path, status: res.status, cacheControl: 'no-store' });
+      }
     });
 
     it('is append-only: the database refuses to change or delete a row', async () => {

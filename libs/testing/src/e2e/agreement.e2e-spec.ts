@@ -112,14 +112,17 @@ describe('the umbrella agreement', () => {
       expect((await post(0, `/referrals/${id}/accept`, A)).body).toMatchObject({ statusCode: 403, code: 'REFERRAL.NOT_ADDRESSED_TO_AGENCY' });
       expect((await post(0, `/referrals/${id}/accept`, D)).body).toMatchObject({ statusCode: 403, code: 'ACCESS.DENIED' });
       expect((await post(0, `/referrals/${id}/reject`, C)).body).toMatchObject({ statusCode: 400, errors: ['reason: a reason is required to reject a referral'] });
-      expect((await post(0, `/referrals/${id}/reject`, C, { reason: 'other' })).body.errors).toEqual(['reasonText: describe the reason']);
+      // free text is refused, pointing to the client's notes in client-journey (personal data lives there only)
+      const freeText = await post(0, `/referrals/${id}/reject`, C, { reason: 'other', reasonText: 'She told us about her debts' });
+      expect(freeText.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', errors: [expect.stringMatching(/^reasonText: .*POST \/clients\/\{clientId\}\/notes/)] });
       expect((await post(0, `/referrals/${id}/teleport`, C)).status).toBe(400);
       expect((await post(0, `/referrals/${randomUUID()}/accept`, C)).body).toMatchObject({ statusCode: 403, code: 'ACCESS.DENIED' });
       const rejected = await post(0, `/referrals/${id}/reject`, C, { reason: 'no-capacity' });
       expect(rejected.body).toMatchObject({ status: 'rejected', reason: 'no-capacity' });
       expect((await post(0, `/referrals/${id}/accept`, C)).body.code).toBe('REFERRAL.ILLEGAL_TRANSITION');
-      const error = await post(0, `/referrals/${id}/enter-in-error`, A, { reason: 'other', reasonText: 'Wrong client selected' });
-      expect(error.body).toMatchObject({ status: 'entered-in-error', reasonText: 'Wrong client selected' });
+      const error = await post(0, `/referrals/${id}/enter-in-error`, A, { reason: 'other' });
+      expect(error.body).toMatchObject({ status: 'entered-in-error', reason: 'other' });
+      expect(error.body).not.toHaveProperty('reasonText');
       const [{ n }] = (await db.query('SELECT count(*)::int AS n FROM referral WHERE id = $1', [id])).rows;
       expect(n).toBe(1);
     });

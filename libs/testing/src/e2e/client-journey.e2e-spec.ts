@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { TOPICS } from '@umbrella/contracts';
-import { enrolAgencies, http, HttpResult, readTopic, ReadMessage, referWhenReady, startPlatform, TestPlatform, tokenFor, waitFor } from '../index';
+import { command, enrolAgencies, http, HttpResult, readTopic, ReadMessage, referWhenReady, startPlatform, TestPlatform, tokenFor, waitFor } from '../index';
 
 /**
  * Issue 5 on the running services: a client registered with personal data that never leaves
@@ -28,8 +28,11 @@ const zara = {
   contact: { email: `zara.${run}@example.org`, phone: `+44 7700 9${run.replace(/[a-f]/g, '3').slice(0, 5)}` },
   postcode: 'nb1 4qt',
 };
+/** A case note about Zara, with a word no other run writes. */
+const noteWord = `Arrears${surname}`;
+const noteText = `Zara owes rent (${noteWord}); she prefers a call after 5pm.`;
 /** Everything personal about Zara, as it could appear anywhere. */
-const personalNeedles = [zara.name, surname, zara.dateOfBirth, zara.contact.email, zara.contact.phone, zara.contact.phone.replace(/\s/g, ''), 'NB1 4QT', 'nb1 4qt'];
+const personalNeedles = [zara.name, surname, zara.dateOfBirth, zara.contact.email, zara.contact.phone, zara.contact.phone.replace(/\s/g, ''), 'NB1 4QT', 'nb1 4qt', noteWord];
 
 describe('client journey: pseudonymous clients, consent, milestones, timeline, erasure', () => {
   let platform: TestPlatform;
@@ -141,8 +144,14 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     const sameByCollege = { ...zara, name: `  ${surname.toUpperCase()}, zara `, contact: { phone: '+44 7700 900999' }, postcode: 'NB2 1AA' };
     const byCollege = await http('POST', cj('/clients'), { token: tokens.college, body: sameByCollege });
     expect(byCollege.status).toBe(409);
-    expect(byCollege.body).toMatchObject({ statusCode: 409, code: 'CLIENT.ALREADY_REGISTERED', clientId, visibleToYourAgency: false });
-    expect(JSON.stringify(byCollege.body)).not.toMatch(new RegExp(`${surname}|${zara.dateOfBirth}|example\\.org|${NORTH}`, 'i'));
+    // the college does not see the record: the id would be a key to the client, so it is not given
+    expect(byCollege.body).toEqual({ statusCode: 409, code: 'CLIENT.ALREADY_REGISTERED', message: expect.any(String), visibleToYourAgency: false });
+    expect(JSON.stringify(byCollege.body)).not.toMatch(new RegExp(`${clientId}|${surname}|${zara.dateOfBirth}|example\\.org|${NORTH}`, 'i'));
+    // …and the audit row of the refusal records which client matched, so the disclosure is traceable
+    const refusals = await http('GET', cj(`/audit?recordId=${clientId}&outcome=refused`), { token: tokens.coordinator });
+    expect(refusals.body).toEqual([
+      expect.objectContaining({ userId: 'sam.college', agencyId: COLLEGE, action: 'RegisterClient.register', recordId: clientId, status: 409, reason: 'CLIENT.ALREADY_REGISTERED' }),
+    ]);
     const byNorth = await http('POST', cj('/clients'), { token: tokens.north, body: zara });
     expect(byNorth.body).toMatchObject({ code: 'CLIENT.ALREADY_REGISTERED', clientId, visibleToYourAgency: true });
     expect((await db.query('SELECT count(*)::int AS n FROM client')).rows[0].n).toBe(1);
@@ -154,8 +163,11 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
     const winner = results.find((r) => r.status === 201)!.body;
     expect(winner).toMatchObject({ ageBand: '35-49', under25: false, region: '10' });
-    for (const loser of results.filter((r) => r.status === 409)) expect(loser.body.clientId).toBe(winner.id);
+    // the losers' agencies do not see the winner's record: no id, and their refusals are on record against it
+    for (const loser of results.filter((r) => r.status === 409)) expect(loser.body).not.toHaveProperty('clientId');
     raviId = winner.id;
+    const refusals = await http('GET', cj(`/audit?recordId=${raviId}&outcome=refused`), { token: tokens.coordinator });
+    expect(refusals.body.map((r: { reason: string }) => r.reason)).toEqual(['CLIENT.ALREADY_REGISTERED', 'CLIENT.ALREADY_REGISTERED']);
   });
 
   it('hides the client from agencies without a claim, referral or consent, exactly as if it did not exist', async () => {
@@ -205,6 +217,100 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     const neither = await http('POST', cj(`/clients/${clientId}/consents`), { token: tokens.north, body: { purpose: 'referral', evidence: 'written' } });
     expect(neither.status).toBe(400);
     expect((await db.query('SELECT count(*)::int AS n FROM consent WHERE client_id = $1', [clientId])).rows[0].n).toBe(3);
+  });
+
+  it('keeps case notes sealed, written and read by the agencies that see the client, and by no one else', async () => {
+    const note = (token: string, body: Record<string, unknown>, id = clientId) => command('POST', cj(`/clients/${id}/notes`), { token, body });
+    const byNorth = await note(tokens.north, { text: noteText });
+    expect(byNorth.status).toBe(201);
+    // the answer (kept for retries) carries the note without its text
+    expect(byNorth.body).toEqual({ id: expect.any(String), clientId, referralId: null, recordedByAgencyId: NORTH, recordedBy: 'kim.north', recordedAt: expect.any(String) });
+    expect((await note(tokens.homes, { text: '  Would rather start after the summer.  ' })).status).toBe(201);
+    expect((await note(tokens.north, { text: 'About a referral she never had', referralId: randomUUID() })).body).toMatchObject({ statusCode: 422, code: 'NOTE.UNKNOWN_REFERRAL' });
+    expect((await note(tokens.north, { text: ' ' })).body).toMatchObject({ statusCode: 400, errors: ['text: text must not be blank'] });
+
+    // an agency that does not see the client gets what it would get for a client that does not exist
+    const hidden = await http('POST', cj(`/clients/${clientId}/notes`), { token: tokens.other, body: { text: 'x' } });
+    const missing = await http('POST', cj(`/clients/c-${run}-nobody/notes`), { token: tokens.other, body: { text: 'x' } });
+    expect(hidden).toEqual({ status: 403, body: { statusCode: 403, code: 'ACCESS.CLIENT_NOT_VISIBLE', message: 'Your agency may not see this client.' } });
+    expect(missing).toEqual(hidden);
+    expect(await http('GET', cj(`/clients/${clientId}/notes`), { token: tokens.other })).toEqual(hidden);
+
+    const read = await http('GET', cj(`/clients/${clientId}/notes`), { token: tokens.homes });
+    expect(read.status).toBe(200);
+    expect(read.body.map((n: { recordedByAgencyId: string; text: string }) => [n.recordedByAgencyId, n.text])).toEqual([
+      [NORTH, noteText],
+      [HOMES, 'Would rather start after the summer.'],
+    ]);
+    // at rest: ciphertext only, and no answer kept for a retry repeats the text
+    expect((await db.query('SELECT count(*)::int AS n FROM client_note WHERE client_id = $1', [clientId])).rows[0].n).toBe(2);
+    expect((await db.query('SELECT count(*)::int AS n FROM idempotency_key WHERE record_id = $1', [clientId])).rows[0].n).toBeGreaterThanOrEqual(2);
+    expect(await rowsContaining(noteWord)).toEqual([]);
+    expect(await rowsContaining('after the summer')).toEqual([]);
+  });
+
+  it("audits every read of the client's data, allowed or refused, and shows the trail to the lead agency only", async () => {
+    expect((await http('GET', cj(`/clients/${clientId}`), { token: tokens.homes })).status).toBe(200);
+    expect((await http('GET', journeyUrl(), { token: tokens.homes })).status).toBe(200);
+    expect((await http('GET', cj(`/clients/${clientId}/consent-coverage?agencyId=${COLLEGE}&purpose=referral`), { token: tokens.homes })).status).toBe(200);
+    expect((await http('GET', cj(`/clients/${clientId}`), { token: tokens.other })).status).toBe(403);
+
+    const trail = await http('GET', cj(`/clients/${clientId}/audit`), { token: tokens.northLee });
+    expect(trail.status).toBe(200);
+    const row = (action: string, agencyId: string, outcome: string) =>
+      trail.body.find((r: { action: string; agencyId: string; outcome: string }) => r.action === action && r.agencyId === agencyId && r.outcome === outcome);
+    expect(row('GetClient.get', HOMES, 'allowed')).toMatchObject({ userId: 'ali.homes', method: 'GET', recordId: clientId, status: 200, reason: null, at: expect.any(String) });
+    expect(row('GetClient.get', COLLEGE, 'refused')).toMatchObject({ userId: 'sam.college', status: 403, reason: 'ACCESS.CLIENT_NOT_VISIBLE' });
+    expect(row('GetJourney.journey', HOMES, 'allowed')).toMatchObject({ userId: 'ali.homes', recordId: clientId });
+    expect(row('CheckConsentCoverage.check', HOMES, 'allowed')).toMatchObject({ recordId: clientId });
+    expect(row('GetNotes.notes', HOMES, 'allowed')).toMatchObject({ recordId: clientId });
+    expect(row('GetNotes.notes', OTHER, 'refused')).toMatchObject({ status: 403, reason: 'ACCESS.CLIENT_NOT_VISIBLE' });
+    expect(row('GetClient.get', OTHER, 'refused')).toMatchObject({ userId: 'pat.other', status: 403, reason: 'ACCESS.CLIENT_NOT_VISIBLE' });
+    expect(row('RecordNote.record', NORTH, 'allowed')).toMatchObject({ recordId: clientId, status: 201 });
+    expect(row('RegisterClient.register', COLLEGE, 'refused')).toMatchObject({ reason: 'CLIENT.ALREADY_REGISTERED' });
+    expect(trail.body.every((r: { recordId: string }) => r.recordId === clientId)).toBe(true);
+
+    // the lead's caseworkers only: every other agency gets the refusal of a client that does not exist
+    const nobody = await http('GET', cj(`/clients/c-${run}-nobody/audit`), { token: tokens.college });
+    expect(nobody).toEqual({ status: 403, body: { statusCode: 403, code: 'ACCESS.CLIENT_NOT_VISIBLE', message: 'Your agency may not see this client.' } });
+    for (const token of [tokens.college, tokens.homes, tokens.other]) expect(await http('GET', cj(`/clients/${clientId}/audit`), { token })).toEqual(nobody);
+    expect((await http('GET', cj(`/clients/${clientId}/audit`), { token: tokens.coordinator })).body.code).toBe('ACCESS.ROLE_NOT_ALLOWED');
+    // coordinators read the same rows in the service's trail
+    const coordinator = await http('GET', cj(`/audit?recordId=${clientId}&agencyId=${OTHER}`), { token: tokens.coordinator });
+    expect([...new Set(coordinator.body.map((r: { action: string }) => r.action))].sort()).toEqual(['GetClient.get', 'GetClientAudit.trail', 'GetJourney.journey', 'GetNotes.notes', 'RecordNote.record']);
+  });
+
+  it('answers no data it could not put on record (503), and nothing a cache may keep', async () => {
+    // PostgreSQL refuses one user's audit rows, as it would refuse anyone's with the disk full
+    await db.query(`CREATE FUNCTION refuse_blocked_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.user_id = 'blocked.north' THEN RAISE EXCEPTION 'audit row refused'; END IF; RETURN NEW; END $$`);
+    await db.query('CREATE TRIGGER audit_log_refuse_blocked BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_blocked_audit()');
+    try {
+      const blocked = await tokenFor('caseworker', NORTH, 'blocked.north');
+      for (const path of [`/clients/${clientId}`, `/clients/${clientId}/journey`, `/clients/${clientId}/notes`, `/clients/${clientId}/consent-coverage?agencyId=${COLLEGE}`]) {
+        const res = await fetch(cj(path), { headers: { authorization: `Bearer ${blocked}` } });
+        const text = await res.text();
+        expect({ path, status: res.status, code: JSON.parse(text).code }).toEqual({ path, status: 503, code: 'SERVICE_UNAVAILABLE' });
+        expect(text).not.toMatch(new RegExp(`${surname}|${noteWord}|${zara.dateOfBirth}|covered`, 'i'));
+      }
+    } finally {
+      await db.query('DROP TRIGGER audit_log_refuse_blocked ON audit_log');
+      await db.query('DROP FUNCTION refuse_blocked_audit');
+    }
+    expect((await http('GET', cj(`/clients/${clientId}`), { token: tokens.north })).status).toBe(200);
+
+    const answers = [
+      await fetch(cj(`/clients/${clientId}`), { headers: { authorization: `Bearer ${tokens.north}` } }),
+      await fetch(cj(`/clients/${clientId}/notes`), { headers: { authorization: `Bearer ${tokens.other}` } }),
+      await fetch(cj('/clients'), { method: 'POST', headers: { authorization: `Bearer ${tokens.college}`, 'content-type': 'application/json' }, body: JSON.stringify(zara) }),
+      await fetch(cj(`/clients/${clientId}/journey`)),
+    ];
+    expect(answers.map((a) => [a.status, a.headers.get('cache-control')])).toEqual([
+      [200, 'no-store'],
+      [403, 'no-store'],
+      [409, 'no-store'],
+      [401, 'no-store'],
+    ]);
   });
 
   it('records milestones from the agencies working with the client, deciding each against the history', async () => {
@@ -392,8 +498,11 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     expect(byCoordinator.body).toMatchObject({ id: raviId, erasedAt: expect.any(String) });
     expect((await db.query('SELECT count(*)::int AS n FROM client_personal_data WHERE client_id = ANY($1)', [[raviId]])).rows[0].n).toBe(0);
 
-    // No personal data left in any table: the sealed row and its blind index are gone.
+    // No personal data left in any table: the sealed row and its blind index, the notes and the answers kept for retries are gone.
     expect((await db.query('SELECT count(*)::int AS n FROM client_personal_data WHERE client_id = $1', [clientId])).rows[0].n).toBe(0);
+    expect((await db.query('SELECT count(*)::int AS n FROM client_note WHERE client_id = $1', [clientId])).rows[0].n).toBe(0);
+    expect((await db.query('SELECT count(*)::int AS n FROM idempotency_key WHERE record_id = $1', [clientId])).rows[0].n).toBe(0);
+    expect((await http('GET', cj(`/clients/${clientId}/notes`), { token: tokens.college })).body).toEqual([]);
     for (const needle of personalNeedles) expect({ needle, tables: await rowsContaining(needle) }).toEqual({ needle, tables: [] });
 
     const record = await http('GET', cj(`/clients/${clientId}`), { token: tokens.college });

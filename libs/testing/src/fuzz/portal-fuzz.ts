@@ -37,7 +37,7 @@ const PAGES: readonly PortalPage[] = [
   { method: 'POST', path: '/clients/{clientId}/consents', fields: ['agencyId', 'purpose', 'evidence'], spoil: ['purpose', 'everything'] },
   { method: 'POST', path: '/clients/{clientId}/claims', fields: ['claimDomain'], spoil: ['claimDomain', 'not-a-domain'] },
   { method: 'POST', path: '/refer', fields: ['clientId', 'toAgencyId', 'domain', 'serviceId'], spoil: ['domain', 'not-a-domain'] },
-  { method: 'POST', path: '/referrals/{id}/{action}', fields: ['reason', 'reasonText'] },
+  { method: 'POST', path: '/referrals/{id}/{action}', fields: ['reason', 'note'] },
   { method: 'POST', path: '/agency/services/{id}/capacity', fields: ['available'], spoil: ['available', '-5'] },
 ];
 

@@ -25,9 +25,10 @@ export class EraseClientHandler {
   ) {}
 
   /**
-   * Right to erasure, in one transaction: the sealed personal data and its blind index are
-   * deleted (the only place they were ever stored), every active consent is withdrawn (so nothing
-   * more is shared or referred), and `ClientErased` is published. The pseudonymous record, its
+   * Right to erasure, in one transaction: the sealed personal data and its blind index, the case
+   * notes, and the answers kept for retries of the client's commands are deleted (the only places
+   * anything personal was ever stored), every active consent is withdrawn (so nothing more is
+   * shared or referred), and `ClientErased` is published. The pseudonymous record, its
    * derived attributes and every event stay, so reports still count the client. Idempotent.
    */
   async execute(command: EraseClientCommand): Promise<{ client: ClientRecord; changed: boolean }> {
@@ -41,6 +42,10 @@ export class EraseClientHandler {
       const now = new Date();
       const agencyId = command.principal.agencyId;
       await tx.query('DELETE FROM client_personal_data WHERE client_id = $1', [client.clientId]);
+      await tx.query('DELETE FROM client_note WHERE client_id = $1', [client.clientId]);
+      // the answers kept for retries of this client's commands, with their fingerprints (hashes of
+      // what was sent: a registration's name and date of birth among them)
+      await tx.query('DELETE FROM idempotency_key WHERE record_id = $1', [client.clientId]);
       await tx.query('UPDATE client SET erased_at = $2 WHERE client_id = $1', [client.clientId, now]);
       const active: ConsentRow[] = await tx.query('SELECT * FROM consent WHERE client_id = $1 AND withdrawn_at IS NULL ORDER BY given_at FOR UPDATE', [client.clientId]);
       for (const consent of active) {

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { AGENCY_ID, CONSENT_PURPOSES, ConsentPurpose, DOMAINS_OF_SUPPORT, DomainOfSupport } from '@umbrella/contracts';
-import { CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
+import { AuditedRead, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { ClientAccess } from '../../access/client.access-policy';
 import { coveringConsents } from '../../domain/consent';
@@ -36,6 +36,7 @@ export class CheckConsentCoverageHttpController {
 
   @Get(':clientId/consent-coverage')
   @Roles('caseworker')
+  @AuditedRead()
   @ApiOperation({ summary: "Whether the client's active consent covers sharing with an agency (in a domain, for a purpose): UA-2 before you refer" })
   @ApiOkResponse({ type: ConsentCoverageView })
   async check(

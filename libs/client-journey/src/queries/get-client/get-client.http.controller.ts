@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
+import { AuditedRead, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
 import { ClientAccess } from '../../access/client.access-policy';
 import { ClientErrors } from '../../client.errors';
 import { findClient, readPersonalData } from '../../client.store';
@@ -44,6 +44,7 @@ export class GetClientHttpController {
 
   @Get(':clientId')
   @Roles('caseworker')
+  @AuditedRead()
   @ApiOperation({ summary: "The client's record, personal data included, for caseworkers of an agency that sees the client" })
   @ApiOkResponse({ type: ClientView })
   async get(@Param('clientId', ParseClientIdPipe) clientId: string, @CurrentPrincipal() principal: Principal): Promise<ClientView> {

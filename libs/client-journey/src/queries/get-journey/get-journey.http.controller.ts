@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
+import { AuditedRead, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
 import { ClientAccess } from '../../access/client.access-policy';
 import { ParseClientIdPipe } from '../../validation';
 
@@ -26,6 +26,7 @@ export class GetJourneyHttpController {
 
   @Get(':clientId/journey')
   @Roles('caseworker')
+  @AuditedRead()
   @ApiOperation({ summary: 'The client’s timeline across agencies, in the order events happened' })
   @ApiOkResponse({ type: JourneyView })
   async journey(@Param('clientId', ParseClientIdPipe) clientId: string, @CurrentPrincipal() principal: Principal): Promise<JourneyView> {

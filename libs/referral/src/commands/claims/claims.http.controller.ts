@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, HttpStatus, Injectable, Param, Post 
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { decideClaim, decideRelease } from '@umbrella/agreement';
 import { DOMAINS_OF_SUPPORT, DomainOfSupport, PSEUDONYMOUS_ID } from '@umbrella/contracts';
-import { actorOf, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
+import { actorOf, AuditedRead, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
 import { IsIn, Matches } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import { ReferralAccess } from '../../access/referral.access-policy';
@@ -96,6 +96,7 @@ export class ClaimsHttpController {
   constructor(private readonly handler: ClaimsHandler) {}
 
   @Get('case')
+  @AuditedRead()
   @ApiOperation({ summary: "Who leads the client's case and which agencies hold claims (agencies involved with the client)" })
   async case(@Param() { clientId }: ClientParam, @CurrentPrincipal() principal: Principal): Promise<CaseView> {
     return this.handler.caseFor(principal, clientId);

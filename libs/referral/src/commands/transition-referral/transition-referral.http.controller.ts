@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOpt
 import { decideStep, REFERRAL_ACTIONS, ReferralAction } from '@umbrella/agreement';
 import { REFERRAL_REASONS, ReferralReason } from '@umbrella/contracts';
 import { actorOf, CodedHttpException, correlationIdOf, CurrentPrincipal, Database, IsUuid, Principal, Roles } from '@umbrella/platform';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Equals, IsIn, IsOptional, ValidateIf } from 'class-validator';
 import { ReferralAccess } from '../../access/referral.access-policy';
 import { toFacts } from '../../engine/client-state';
 import { DecisionRunner } from '../../engine/decision-runner';
@@ -23,17 +23,24 @@ export class TransitionParams {
 }
 
 export class TransitionRequestDto {
-  @ApiPropertyOptional({ enum: REFERRAL_REASONS, description: 'Required to reject, fail, cancel or mark entered-in-error' })
+  @ApiPropertyOptional({
+    enum: REFERRAL_REASONS,
+    description: "Required to reject, fail, cancel or mark entered-in-error. Details go on the client's record as a note in client-journey, never here",
+  })
   @IsOptional()
   @IsIn(REFERRAL_REASONS)
   reason?: ReferralReason;
 
-  @ApiPropertyOptional({ description: 'Required with reason "other" and to mark entered-in-error; kept in the referral service only' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
-  reasonText?: string;
+  /**
+   * Refused, not ignored: free text about a client may name a person, and personal data lives in
+   * client-journey only, so the caller learns where the details belong.
+   */
+  @ValidateIf((o: TransitionRequestDto) => o.reasonText !== undefined)
+  @Equals(undefined, {
+    message:
+      'reasonText is not accepted: referrals keep a structured reason only. Write the details as a note on the client in client-journey (POST /clients/{clientId}/notes with this referralId)',
+  })
+  reasonText?: never;
 }
 
 export class TransitionResultView {
@@ -62,7 +69,6 @@ export class TransitionReferralHandler {
         domain: current.domain as never,
         correlationId,
         agencyIds: [current.fromAgencyId, current.toAgencyId],
-        reasonText: body.reasonText,
       },
       async (agreement, state, directory, now, tx) => {
         // re-read under the client's lock: the decision must see the latest status
@@ -96,7 +102,6 @@ export class TransitionReferralHttpController {
   ): Promise<ReferralView> {
     const problems: string[] = [];
     if (NEEDS_REASON.includes(action) && !body.reason) problems.push(`reason: a reason is required to ${action} a referral`);
-    if ((body.reason === 'other' || action === 'enter-in-error') && !body.reasonText) problems.push('reasonText: describe the reason');
     if (problems.length > 0) throw new CodedHttpException(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request is invalid; see errors for each bad field.', problems);
     return toView(await this.handler.execute(id, action, body, principal, correlationIdOf(correlationId)));
   }

@@ -1,7 +1,7 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, HttpException, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AGENCY_ID, PSEUDONYMOUS_ID } from '@umbrella/contracts';
-import { CurrentPrincipal, Database, ParseUuidPipe, Principal, Roles } from '@umbrella/platform';
+import { AuditedRead, concerning, CurrentPrincipal, Database, ParseUuidPipe, Principal, Roles } from '@umbrella/platform';
 import { ReferralAccess } from '../../access/referral.access-policy';
 import { IsOptional, Matches } from 'class-validator';
 import { Referral } from '../../referral.entity';
@@ -25,7 +25,8 @@ export class GetReferralsHttpController {
 
   @Get()
   @Roles('caseworker', 'agency-admin')
-  @ApiOperation({ summary: "List the referrals your agency sent or received, newest first, optionally for one client" })
+  @AuditedRead('when-naming-a-client')
+  @ApiOperation({ summary: 'List the referrals your agency sent or received, newest first, optionally for one client (audited when it names one)' })
   @ApiOkResponse({ type: [ReferralView] })
   async list(@Query() query: ListReferralsQueryDto, @CurrentPrincipal() principal: Principal): Promise<ReferralView[]> {
     const agencyId = ReferralAccess.listScope(principal, query.agencyId);
@@ -37,14 +38,21 @@ export class GetReferralsHttpController {
 
   @Get(':id')
   @Roles('caseworker', 'agency-admin')
-  @ApiOperation({ summary: 'One referral your agency sent or received' })
+  @AuditedRead()
+  @ApiOperation({ summary: 'One referral your agency sent or received (audited: the record is its client)' })
   @ApiOkResponse({ type: ReferralView })
   async get(
     @Param('id', new ParseUuidPipe('id')) id: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<ReferralView> {
     const referral = await this.database.dataSource.getRepository(Referral).findOneBy({ id });
-    ReferralAccess.view(principal, referral);
+    try {
+      ReferralAccess.view(principal, referral);
+    } catch (error) {
+      // the refusal says nothing; the audit trail keeps whose referral was asked for
+      if (referral && error instanceof HttpException) throw concerning(error, referral.clientId);
+      throw error;
+    }
     return toView(referral as Referral);
   }
 }

@@ -131,7 +131,7 @@ describe('forged form posts', () => {
     calls.length = 0;
     for (const route of routes) {
       const path = route.replace(':clientId', 'c-0123456789abcdef').replace(':id', 'x').replace(':action', 'accept');
-      for (const form of [{}, { _csrf: 'guessed' }, { _csrf: '' }]) {
+      for (const form of [{}, { _csrf: 'guessed' }, { _csrf: '' }] as Record<string, string>[]) {
         const answer = await browser.send('POST', path, { ...form, agencyId: 'college', role: 'coordinator', clientId: 'c-0123456789abcdef', available: '0' });
         expect({ path, status: answer.status, code: answer.text.includes('PORTAL.CSRF') }).toEqual({ path, status: 403, code: true });
       }
@@ -161,7 +161,7 @@ describe('forged form posts', () => {
     const consent = { agencyId: 'trust', purpose: 'referral', evidence: 'written', _csrf: token };
     const other = `http://127.0.0.1:${Number(new URL(base).port) + 1}`;
     calls.length = 0;
-    for (const headers of [{ origin: other }, { origin: 'null' }, { origin: 'https://evil.example' }, { 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': 'cross-site', origin: base }]) {
+    for (const headers of [{ origin: other }, { origin: 'null' }, { origin: 'https://evil.example' }, { 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': 'cross-site', origin: base }] as Record<string, string>[]) {
       const answer = await browser.send('POST', '/clients/c-0123456789abcdef/consents', consent, headers);
       expect({ headers, status: answer.status, code: answer.text.includes('PORTAL.CSRF') }).toEqual({ headers, status: 403, code: true });
     }
@@ -175,7 +175,7 @@ describe('forged form posts', () => {
     const attackerToken = Browser.tokenIn((await attacker.send('GET', '/sign-in')).text);
     const victim = new Browser(base);
     await victim.send('GET', '/sign-in');
-    for (const form of [{ role: 'coordinator' }, { role: 'coordinator', _csrf: attackerToken }]) {
+    for (const form of [{ role: 'coordinator' }, { role: 'coordinator', _csrf: attackerToken }] as Record<string, string>[]) {
       const answer = await victim.send('POST', '/sign-in', form);
       expect(answer.status).toBe(403);
       expect(answer.setCookies.filter((c) => c.startsWith('umbrella_session='))).toEqual([]);

@@ -7,11 +7,14 @@ import {
   enrolAgencies,
   http,
   otherKey,
+  portalCookies,
+  portalFormToken,
   referWhenReady,
   registerClient,
   RunningService,
   SERVICE_NAMES,
   ServiceName,
+  signInToPortal,
   startPlatform,
   startPortal,
   TEST_AUDIENCE,
@@ -298,20 +301,20 @@ describe('fuzz: bad requests to every service and the portal', () => {
   }, 300_000);
 
   it('answers every bad request to the portal with a page and never a 5xx, and changes nothing', async () => {
-    const signIn = await fetch(`${portal.url}/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ role: 'caseworker', agencyId: A, returnTo: '/' }),
-      redirect: 'manual',
-    });
-    expect(signIn.status).toBe(303);
-    const session = (signIn.headers.get('set-cookie') ?? '').split(';')[0];
-    expect(session).toMatch(/^umbrella_session=./);
+    // Form posts carry the token the portal's own pages would give them, so they reach the pages'
+    // handlers: the session's, or for the sign-in forms the one bound to a pre-session cookie.
+    const session = await signInToPortal(portal.url, 'caseworker', A);
+    const signInPage = await fetch(`${portal.url}/sign-in`);
+    const preSession = { cookie: portalCookies(signInPage), csrfToken: portalFormToken(await signInPage.text()) };
+    expect(preSession.cookie).toMatch(/^umbrella_pre_session=./);
 
     const cases = portalCases(random, PORTAL_CASES);
-    const answers = await inPool(cases, (c: PortalCase) =>
-      send(portal.url, c.target, c.method, { ...c.headers, ...(c.signedIn ? { cookie: session } : {}) }, c.body),
-    );
+    const answers = await inPool(cases, (c: PortalCase) => {
+      const cookies = [...(c.signedIn ? [session.cookie] : []), ...(c.token === 'sign-in' ? [preSession.cookie] : [])];
+      const token = c.token === 'session' ? session.csrfToken : c.token === 'sign-in' ? preSession.csrfToken : undefined;
+      const body = token === undefined ? c.body : `${c.body ? `${c.body}&` : ''}_csrf=${encodeURIComponent(token)}`;
+      return send(portal.url, c.target, c.method, { ...c.headers, ...(cookies.length ? { cookie: cookies.join('; ') } : {}) }, body);
+    });
     const failures: string[] = [];
     cases.forEach((c, i) => {
       const a = answers[i];

@@ -316,8 +316,13 @@ describe('fuzz: bad requests to every service and the portal', () => {
       return send(portal.url, c.target, c.method, { ...c.headers, ...(cookies.length ? { cookie: cookies.join('; ') } : {}) }, body);
     });
     const failures: string[] = [];
+    let reachedPages = 0;
     cases.forEach((c, i) => {
       const a = answers[i];
+      // A post with its form's token gets past the forgery check; one without is refused by it.
+      const tokened = c.token === 'sign-in' || (c.token === 'session' && c.signedIn);
+      const forgery = a.status === 403 && a.text.includes('PORTAL.CSRF');
+      if (tokened && !forgery) reachedPages += 1;
       // (the inbox's rows, fetched by the page's script, answer a lost session with a bare 401)
       const wrong =
         a.status >= 500
@@ -326,10 +331,17 @@ describe('fuzz: bad requests to every service and the portal', () => {
             ? `answered ${a.status} with ${a.type || 'no page'}`
             : c.expectStatus !== undefined && a.status !== c.expectStatus
               ? `answered ${a.status}, expected ${c.expectStatus}`
-              : undefined;
+              : tokened && forgery
+                ? 'refused as a forged post though it carries its form’s token'
+                : c.method === 'POST' && c.expectStatus === undefined && !tokened && !forgery
+                  ? `answered ${a.status} to a post without its form’s token`
+                  : undefined;
       if (wrong) failures.push(`portal ${c.method} ${c.target.slice(0, 160)} [${c.kind}: ${c.note}${c.signedIn ? '' : ', signed out'}]: ${wrong}`);
     });
-    console.log(`fuzz seed ${seed}: ${cases.length} requests to the portal`);
+    console.log(`fuzz seed ${seed}: ${cases.length} requests to the portal, ${reachedPages} form posts with their token past the forgery check`);
+    expect(reachedPages).toBeGreaterThan(0);
+    // No case ended the session the others used (a sign-out is sent without its token).
+    expect((await fetch(`${portal.url}/`, { headers: { cookie: session.cookie }, redirect: 'manual' })).status).toBe(200);
     expect({ seed, failures: failures.slice(0, 60), count: failures.length }).toEqual({ seed, failures: [], count: 0 });
     expect({ seed, changed: changed(before, await snapshot(platform)) }).toEqual({ seed, changed: [] });
   }, 180_000);

@@ -22,7 +22,7 @@ interface Call {
 class Browser {
   readonly cookies = new Map<string, string>();
 
-  constructor(private readonly base: string) {}
+  constructor(readonly base: string) {}
 
   header(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -221,6 +221,40 @@ describe('forged form posts', () => {
     const page = (await browser.send('GET', '/refer')).text;
     expect(page).not.toContain('Your referral was kept');
     expect(page).toContain('id="f-clientId" name="clientId" required aria-describedby="f-clientId-hint" type="text" value=""');
+  });
+
+  it('over HTTPS names its cookies __Host- and Secure, and takes posts only from the configured origin', async () => {
+    const config = Object.assign(new PortalConfig(), {
+      PORT: 3000,
+      REFERRAL_URL: 'http://127.0.0.1:9',
+      AGENCY_DIRECTORY_URL: 'http://127.0.0.1:9',
+      CLIENT_JOURNEY_URL: 'http://127.0.0.1:9',
+      REPORTING_URL: 'http://127.0.0.1:9',
+      PORTAL_SESSION_SECRET: 'a-test-secret-that-is-long-enough-to-seal',
+      PORTAL_ORIGIN: 'https://portal.example.org',
+      OIDC_ISSUER: 'http://127.0.0.1:9',
+      OIDC_CLIENT_ID: 'portal',
+      OIDC_REDIRECT_URI: 'https://portal.example.org/oidc/callback',
+    });
+    const https = createPortalApp(config).listen(0, '127.0.0.1');
+    await new Promise((resolve) => https.once('listening', resolve));
+    try {
+      const browser = new Browser(`http://127.0.0.1:${(https.address() as AddressInfo).port}`);
+      const page = await browser.send('GET', '/sign-in');
+      expect(page.setCookies).toEqual([expect.stringMatching(/^__Host-umbrella_pre_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=86400; Secure$/)]);
+      const form = { _csrf: Browser.tokenIn(page.text), returnTo: '/' };
+      // the Host it was sent to does not count when the origin is configured
+      const host = new URL(browser.base).host;
+      expect((await browser.send('POST', '/oidc/start', form, { origin: `http://${host}` })).status).toBe(403);
+      expect((await browser.send('POST', '/oidc/start', { ...form, _csrf: 'x' }, { origin: 'https://portal.example.org' })).status).toBe(403);
+      // the right origin and token pass the check (and then the provider, which is not there, fails the start)
+      const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      expect((await browser.send('POST', '/oidc/start', form, { origin: 'https://portal.example.org' })).status).toBe(502);
+      expect(quiet).toHaveBeenCalled();
+      quiet.mockRestore();
+    } finally {
+      await new Promise((resolve) => https.close(resolve));
+    }
   });
 
   it('shows no free text from the query string: only the fixed sentences of known notice codes', async () => {

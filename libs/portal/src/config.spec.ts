@@ -31,3 +31,25 @@ describe('portal configuration: HTTP server timeouts', () => {
     expect(problems({ ...valid, HTTP_KEEP_ALIVE_TIMEOUT_MS: '20000', HTTP_HEADERS_TIMEOUT_MS: '10000' })).toEqual(['HTTP_HEADERS_TIMEOUT_MS must be greater than HTTP_KEEP_ALIVE_TIMEOUT_MS (default 65000)']);
   });
 });
+
+describe('portal configuration: forms and sessions', () => {
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig(PortalConfig, env);
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+  };
+
+  it('takes an origin (scheme, host, port) and a bound on sessions', () => {
+    const config = loadConfig(PortalConfig, { ...valid, PORTAL_ORIGIN: 'https://portal.example.org', PORTAL_MAX_SESSIONS: '500' });
+    expect([config.PORTAL_ORIGIN, config.PORTAL_MAX_SESSIONS]).toEqual(['https://portal.example.org', 500]);
+    expect(problems({ ...valid, PORTAL_ORIGIN: 'http://127.0.0.1:3000' })).toEqual([]);
+  });
+
+  it('refuses an origin with a path, or a bound out of range', () => {
+    expect(problems({ ...valid, PORTAL_ORIGIN: 'https://portal.example.org/app' })).toEqual(['PORTAL_ORIGIN must be an origin: scheme, host and port only (https://portal.example.org)']);
+    expect(problems({ ...valid, PORTAL_MAX_SESSIONS: '5' })).toEqual(['PORTAL_MAX_SESSIONS must be an integer between 100 and 1000000']);
+  });
+});

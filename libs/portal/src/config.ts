@@ -7,7 +7,7 @@ const URL_OPTIONS = { require_tld: false, protocols: ['http', 'https'], require_
 
 /**
  * The portal's settings. It owns no data: it needs the four services' addresses, a secret that
- * seals its session cookie, and one way of signing people in — an OpenID Connect provider in
+ * seals its cookies, and one way of signing people in — an OpenID Connect provider in
  * production, or the local development key (only then is the demo sign-in page served).
  */
 export class PortalConfig {
@@ -44,10 +44,27 @@ export class PortalConfig {
   @IsUrl(URL_OPTIONS, { message: 'REPORTING_URL must be the reporting service (or dashboard) URL analysts are sent to' })
   REPORTING_URL: string;
 
-  /** Seals the session cookie (AES-256-GCM under a key derived from it); at least 32 characters. */
+  /** Seals the draft and sign-in cookies (AES-256-GCM) and keys the sign-in form's token; at least 32 characters. */
   @IsString({ message: 'PORTAL_SESSION_SECRET must be set (at least 32 random characters)' })
   @MinLength(32, { message: 'PORTAL_SESSION_SECRET must be at least 32 characters' })
   PORTAL_SESSION_SECRET: string;
+
+  /**
+   * The portal's own origin as browsers see it (`https://portal.example.org`): a form post whose
+   * `Origin` is another is refused. Unset, the origin must name the host the request was sent to
+   * (its `Host` header); set it wherever a proxy may rewrite `Host`.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, { message: 'PORTAL_ORIGIN must be an origin: scheme, host and port only (https://portal.example.org)' })
+  PORTAL_ORIGIN?: string;
+
+  /** At most this many signed-in sessions are kept in memory; past it the least recently used is ended. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt({ message: 'PORTAL_MAX_SESSIONS must be an integer between 100 and 1000000' })
+  @Min(100, { message: 'PORTAL_MAX_SESSIONS must be an integer between 100 and 1000000' })
+  @Max(1_000_000, { message: 'PORTAL_MAX_SESSIONS must be an integer between 100 and 1000000' })
+  PORTAL_MAX_SESSIONS?: number;
 
   /** Local development only: the private key the demo sign-in page signs tokens with. */
   @ValidateIf((c: PortalConfig) => !c.OIDC_ISSUER)

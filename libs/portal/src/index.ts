@@ -5,3 +5,5 @@ export * from './oidc';
 export * from './api';
 export * from './views';
 export * from './portal.server';
+export * from './csrf';
+export * from './session-store';

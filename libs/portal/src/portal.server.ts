@@ -7,28 +7,44 @@ import { Api, ApiClient, formErrors, SessionExpired } from './api';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, PortalConfig } from './config';
 import { html, raw, Safe } from './html';
 import { authorizationUrl, checkCallback, discover, exchangeCode, OidcClient, PENDING_SIGN_IN_TTL_SECONDS, PendingSignIn, ProviderMetadata, safeReturnTo, startSignIn } from './oidc';
+import { crossOriginProblem, CSRF_CODE, CSRF_FIELD, isRandomToken, randomToken, SAFE_METHODS, sameToken, SignInTokens } from './csrf';
 import { clientErrorOf, formsOnly, readableTarget, refererPath, Refuse, safeFields } from './request-input';
-import { cookie, CookieSealer, parseCookies, Session, sessionFromToken } from './session';
-import { DOMAINS, emptyForm, errorSummary, field, FormState, INBOX_SCRIPT, Nav, page, PATTERNS, REASONS, timeLeft } from './views';
+import { cookie, CookieSealer, parseCookies, sessionFromToken } from './session';
+import { Flash, SessionStore, StoredSession } from './session-store';
+import { csrfField, DOMAINS, emptyForm, errorSummary, field, FormState, INBOX_SCRIPT, Nav, page, PATTERNS, REASONS, SignInNotice, signInNotice, timeLeft } from './views';
 
 const SESSION = 'umbrella_session';
+const PRE_SESSION = 'umbrella_pre_session';
 const PENDING = 'umbrella_sign_in';
 const DRAFT = 'umbrella_draft';
 const DRAFT_TTL_SECONDS = 3600;
+const PRE_SESSION_TTL_SECONDS = 24 * 3600;
+const DEFAULT_MAX_SESSIONS = 10_000;
+/** The forms posted before there is a session: they carry the sign-in form's token instead. */
+const SIGN_IN_FORMS: ReadonlySet<string> = new Set(['/sign-in', '/oidc/start']);
 export const ROLES = ['caseworker', 'agency-admin', 'coordinator', 'analyst', 'operator'] as const;
 const REFER_FIELDS = ['clientId', 'toAgencyId', 'domain', 'serviceId'] as const;
 
-type Handler = (req: Request, res: Response, session: Session, api: ApiClient) => Promise<unknown>;
+type Handler = (req: Request, res: Response, session: StoredSession, api: ApiClient) => Promise<unknown>;
 
 /**
  * The caseworker portal: server-rendered pages over the four services' APIs. The user's token
- * lives only in a sealed, httpOnly, SameSite=Strict cookie and is sent by this server, never by
- * page scripts. Sign-in is OpenID Connect (authorization code with PKCE) or, for local
- * development only, a page listing the demo users when the local signing key is configured.
+ * stays on this server, in a session the browser knows only by a random id (an httpOnly,
+ * SameSite=Strict cookie); it is sent by this server, never by page scripts. Every form carries a
+ * token and every post is checked for it and for its origin. Sign-in is OpenID Connect
+ * (authorization code with PKCE) or, for local development only, a page listing the demo users
+ * when the local signing key is configured.
  */
 export function createPortalApp(config: PortalConfig): express.Express {
   const sealer = new CookieSealer(config.PORTAL_SESSION_SECRET);
-  const secure = !!config.OIDC_REDIRECT_URI?.startsWith('https:');
+  const signInTokens = new SignInTokens(config.PORTAL_SESSION_SECRET);
+  const sessions = new SessionStore({ maxSessions: config.PORTAL_MAX_SESSIONS ?? DEFAULT_MAX_SESSIONS, graceSeconds: DRAFT_TTL_SECONDS });
+  const ownOrigin = config.PORTAL_ORIGIN ? new URL(config.PORTAL_ORIGIN).origin : undefined;
+  const secure = !!(ownOrigin ?? config.OIDC_REDIRECT_URI)?.startsWith('https:');
+  // Over HTTPS the cookies' names carry the __Host- prefix: the browser then takes them only from
+  // this host, Secure and for the whole path, so no sibling subdomain can set them.
+  const named = (base: string) => (secure ? `__Host-${base}` : base);
+  const cookieOf = (req: Request, base: string): string | undefined => parseCookies(req.headers.cookie)[named(base)];
   const bases: Record<Api, string> = {
     referral: config.REFERRAL_URL,
     'agency-directory': config.AGENCY_DIRECTORY_URL,
@@ -53,39 +69,77 @@ export function createPortalApp(config: PortalConfig): express.Express {
     next();
   });
 
-  const sessionOf = (req: Request): Session | undefined => {
-    const s = sealer.open<Session>('session', parseCookies(req.headers.cookie)[SESSION]);
-    return s && s.expiresAt > Date.now() / 1000 ? s : undefined;
+  /** The session the browser's cookie names, also one whose token has expired (until it ends). */
+  const sessionOf = (req: Request): StoredSession | undefined => sessions.find(cookieOf(req, SESSION));
+  /** The session of a signed-in user: its token has not expired. */
+  const activeSession = (req: Request): StoredSession | undefined => {
+    const s = sessionOf(req);
+    return s && sessions.isActive(s) ? s : undefined;
   };
-  const nav = (session?: Session): Nav => ({ session, reportingUrl: config.REPORTING_URL });
-  const send = (res: Response, status: number, title: string, session: Session | undefined, content: Safe, script?: string) =>
+  const endSession = (req: Request, res: Response) => {
+    sessions.end(cookieOf(req, SESSION));
+    res.append('Set-Cookie', cookie(named(SESSION), '', 0, secure));
+  };
+  const nav = (session?: StoredSession): Nav => ({ session, reportingUrl: config.REPORTING_URL });
+  const send = (res: Response, status: number, title: string, session: StoredSession | undefined, content: Safe, script?: string) =>
     res.status(status).type('html').send(page(title, nav(session), content, { script }));
   const refuse: Refuse = (res, status, message, problems = []) =>
     send(res, status, status === 413 ? 'Form too large' : 'Request not accepted', undefined, html`<div class="error-summary" role="alert"><p>${message}</p>${problems.length ? html`<ul>${problems.map((p) => html`<li>${p}</li>`)}</ul>` : ''}</div><p><a href="/">Go to the start</a></p>`);
+  const refuseForgery = (res: Response, reason: string) =>
+    send(
+      res,
+      403,
+      'Form not accepted',
+      undefined,
+      html`<div class="error-summary" role="alert" id="error-summary"><p id="form-refusal">${CSRF_CODE}: this form was not accepted because ${reason}. Nothing was changed.</p></div>
+<p>If you sent it yourself, go back, reload the page and send it again. If your session has ended, <a href="/sign-in">sign in</a> first.</p>`,
+    );
   app.use(readableTarget(refuse));
   app.use(formsOnly(refuse));
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
   app.use(safeFields(refuse));
 
-  const toSignIn = (res: Response, returnTo: string, notice?: string) =>
-    res.redirect(303, `/sign-in?returnTo=${encodeURIComponent(returnTo)}${notice ? `&notice=${encodeURIComponent(notice)}` : ''}`);
-  const signIn = (res: Response, token: string, returnTo: string) => {
-    const s = sessionFromToken(token, config.AUTH_ROLES_CLAIM, config.AUTH_AGENCY_CLAIM);
-    res.append('Set-Cookie', cookie(SESSION, sealer.seal('session', s), Math.max(60, s.expiresAt - Math.floor(Date.now() / 1000)), secure));
+  // Every request that may change something (any method but GET, HEAD and OPTIONS, on any path,
+  // before routing) comes from this portal's own pages: not from another origin, and with the
+  // token of the form it was sent from — the session's, or the sign-in form's before there is one.
+  const preSessionOf = (req: Request): string | undefined => {
+    const id = cookieOf(req, PRE_SESSION);
+    return isRandomToken(id) ? id : undefined;
+  };
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (SAFE_METHODS.has(req.method)) return next();
+    const crossOrigin = crossOriginProblem(req.headers, ownOrigin);
+    if (crossOrigin) return refuseForgery(res, crossOrigin);
+    const sent: unknown = req.body[CSRF_FIELD];
+    const path = req.path.toLowerCase().replace(/\/+$/, '');
+    const valid = SIGN_IN_FORMS.has(path) ? signInTokens.check(preSessionOf(req), sent) : sameToken(sent, sessionOf(req)?.csrfToken);
+    if (!valid) return refuseForgery(res, 'it does not carry the token of a form this portal gave you');
+    next();
+  });
+
+  const toSignIn = (res: Response, returnTo: string, notice?: SignInNotice) =>
+    res.redirect(303, `/sign-in?returnTo=${encodeURIComponent(returnTo)}${notice ? `&notice=${notice}` : ''}`);
+  /** A new session with a new id (the one this browser had, if any, ends), then back where the user was going. */
+  const signIn = (req: Request, res: Response, token: string, returnTo: string) => {
+    sessions.end(cookieOf(req, SESSION));
+    const s = sessions.create(sessionFromToken(token, config.AUTH_ROLES_CLAIM, config.AUTH_AGENCY_CLAIM));
+    res.append('Set-Cookie', cookie(named(SESSION), s.id, Math.max(60, Math.ceil(s.endsAt - Date.now() / 1000)), secure));
     res.redirect(303, safeReturnTo(returnTo));
   };
+  const flashed = (f: Flash | undefined): Safe =>
+    f ? html`<div class="${f.refused ? 'error-summary' : 'notice'}" role="${f.refused ? 'alert' : 'status'}"><p>${f.text}</p></div>` : html``;
 
-  /** Pages behind sign-in; an expired session (the API answers 401) returns to sign-in and back here after. */
+  /** Pages behind sign-in; an expired session (or the API answers 401) returns to sign-in and back here after. */
   const signedIn = (fn: Handler) => async (req: Request, res: Response, next: NextFunction) => {
-    const session = sessionOf(req);
+    const found = sessionOf(req);
     const returnTo = req.method === 'GET' ? req.originalUrl : refererPath(req.get('referer'));
-    if (!session) return toSignIn(res, returnTo, 'Please sign in.');
+    if (!found || !sessions.isActive(found)) return toSignIn(res, returnTo, found ? 'expired' : 'sign-in');
     try {
-      await fn(req, res, session, new ApiClient(bases, session.token));
+      await fn(req, res, found, new ApiClient(bases, found.token));
     } catch (error) {
       if (error instanceof SessionExpired) {
-        res.append('Set-Cookie', cookie(SESSION, '', 0, secure));
-        return toSignIn(res, returnTo, 'Your session has expired. Please sign in again.');
+        endSession(req, res);
+        return toSignIn(res, returnTo, 'expired');
       }
       next(error);
     }
@@ -100,10 +154,17 @@ export function createPortalApp(config: PortalConfig): express.Express {
   // ---- sign-in ------------------------------------------------------------------------------
   app.get('/sign-in', async (req, res) => {
     const returnTo = safeReturnTo(req.query.returnTo);
-    const notice = typeof req.query.notice === 'string' ? req.query.notice : '';
+    const notice = signInNotice(req.query.notice);
     const noticeHtml = notice ? html`<p class="notice" role="status">${notice}</p>` : html``;
+    // The sign-in form's token is bound to this browser's pre-session cookie (login CSRF).
+    let preSession = preSessionOf(req);
+    if (!preSession) {
+      preSession = randomToken();
+      res.append('Set-Cookie', cookie(named(PRE_SESSION), preSession, PRE_SESSION_TTL_SECONDS, secure));
+    }
+    const token = csrfField(signInTokens.tokenFor(preSession));
     if (oidc) {
-      return send(res, 200, 'Sign in', undefined, html`${noticeHtml}<form method="get" action="/oidc/start"><input type="hidden" name="returnTo" value="${returnTo}"><button type="submit">Sign in with your organisation’s account</button></form>`);
+      return send(res, 200, 'Sign in', undefined, html`${noticeHtml}<form method="post" action="/oidc/start">${token}<input type="hidden" name="returnTo" value="${returnTo}"><button type="submit">Sign in with your organisation’s account</button></form>`);
     }
     if (!localKey) return send(res, 404, 'Sign-in is not configured', undefined, html`<p>Set OIDC_ISSUER, or PORTAL_LOCAL_SIGNING_KEY_FILE for local development.</p>`);
     // The demo users: every agency of the directory, in each role. The list is read with a short-lived
@@ -117,7 +178,7 @@ export function createPortalApp(config: PortalConfig): express.Express {
       'Sign in (local development)',
       undefined,
       html`${noticeHtml}<p>This sign-in page exists only because the local development key is enabled. Choose a demo user: an agency and a role.</p>
-<form method="post" action="/sign-in"><input type="hidden" name="returnTo" value="${returnTo}">
+<form method="post" action="/sign-in">${token}<input type="hidden" name="returnTo" value="${returnTo}">
 ${field({ name: 'agencyId', label: 'Agency', hint: 'Leave empty for a partnership-wide user (coordinator, analyst, operator).', options: list.map((a) => [a.id, `${a.name} (${a.stakeholderType})`] as [string, string]) }, emptyForm)}
 ${field({ name: 'role', label: 'Role', required: true, options: [...ROLES] }, { values: { role: 'caseworker' }, errors: {} })}
 <button type="submit">Sign in</button></form>
@@ -134,31 +195,34 @@ ${field({ name: 'role', label: 'Role', required: true, options: [...ROLES] }, { 
       return send(res, 400, 'Sign in (local development)', undefined, errorSummary({ values: {}, errors: {}, summary: 'Choose a role (and optionally an agency).' }));
     }
     const token = await mintLocal(localKey, config, { sub: `${role}@${agencyId || 'partnership'}`, agencyId: agencyId || null, roles: [role], ttlSeconds: 8 * 3600 });
-    signIn(res, token, String(req.body.returnTo ?? '/'));
+    signIn(req, res, token, String(req.body.returnTo ?? '/'));
   });
 
-  app.get('/oidc/start', async (req, res) => {
+  // Starting a sign-in is a form post with the sign-in form's token; an old link to it shows the form.
+  app.get('/oidc/start', (req, res) => res.redirect(303, `/sign-in?returnTo=${encodeURIComponent(safeReturnTo(req.query.returnTo))}`));
+  app.post('/oidc/start', async (req, res) => {
     if (!oidc) return res.redirect(303, '/sign-in');
-    const pending = startSignIn(String(req.query.returnTo ?? '/'));
+    const pending = startSignIn(String(req.body.returnTo ?? '/'));
     const { challenge, ...kept } = pending;
-    res.append('Set-Cookie', cookie(PENDING, sealer.seal('pending-sign-in', kept), PENDING_SIGN_IN_TTL_SECONDS, secure).replace('SameSite=Strict', 'SameSite=Lax'));
+    res.append('Set-Cookie', cookie(named(PENDING), sealer.seal('pending-sign-in', kept), PENDING_SIGN_IN_TTL_SECONDS, secure).replace('SameSite=Strict', 'SameSite=Lax'));
     res.redirect(303, authorizationUrl(await provider(), oidc, pending.state, challenge));
   });
 
   app.get('/oidc/callback', async (req, res) => {
     if (!oidc) return res.redirect(303, '/sign-in');
     // The provider redirects back cross-site, so this one cookie is SameSite=Lax; it holds no token.
-    const pending = sealer.open<PendingSignIn>('pending-sign-in', parseCookies(req.headers.cookie)[PENDING]);
-    res.append('Set-Cookie', cookie(PENDING, '', 0, secure));
+    const pending = sealer.open<PendingSignIn>('pending-sign-in', cookieOf(req, PENDING));
+    res.append('Set-Cookie', cookie(named(PENDING), '', 0, secure));
     const problem = req.query.error ? `the identity provider answered ${String(req.query.error)}` : checkCallback(pending, req.query.state);
     if (problem || typeof req.query.code !== 'string') return send(res, 400, 'Sign-in failed', undefined, html`<p role="alert">${problem ?? 'no code'}</p><p><a href="/sign-in">Try again</a></p>`);
     const token = await exchangeCode(await provider(), oidc, req.query.code, (pending as PendingSignIn).verifier);
-    signIn(res, token, (pending as PendingSignIn).returnTo);
+    signIn(req, res, token, (pending as PendingSignIn).returnTo);
   });
 
-  app.post('/sign-out', (_req, res) => {
-    res.append('Set-Cookie', cookie(SESSION, '', 0, secure));
-    res.redirect(303, '/sign-in?notice=You%20have%20signed%20out.');
+  // The session ends here, not only in this browser: a copy of its cookie no longer works.
+  app.post('/sign-out', (req, res) => {
+    endSession(req, res);
+    res.redirect(303, '/sign-in?notice=signed-out');
   });
 
   // ---- home ---------------------------------------------------------------------------------
@@ -231,10 +295,10 @@ ${field({ name: 'region', label: 'Region', hint: 'e.g. northbridge', pattern: PA
   );
 
   // ---- clients ------------------------------------------------------------------------------
-  const clientForms = (state: FormState) => html`
+  const clientForms = (s: StoredSession, state: FormState) => html`
 <h2>Find a client</h2><form method="get" action="/clients/find">${field({ name: 'findId', label: 'Client id', required: true, pattern: PATTERNS.clientId, hint: 'The pseudonymous id, c- and 16 hex digits' }, state)}<button type="submit">Open client</button></form>
 <h2>Register a client</h2>${errorSummary(state, { name: 'Name', dateOfBirth: 'Date of birth', contact: 'Email', postcode: 'Postcode' })}
-<form method="post" action="/clients">
+<form method="post" action="/clients">${csrfField(s.csrfToken)}
 ${field({ name: 'name', label: 'Name', required: true, autocomplete: 'off' }, state)}
 ${field({ name: 'dateOfBirth', label: 'Date of birth', type: 'date', required: true }, state)}
 ${field({ name: 'contact', label: 'Email', type: 'email', required: true, autocomplete: 'off' }, state)}
@@ -243,7 +307,7 @@ ${field({ name: 'postcode', label: 'Postcode', required: true, pattern: PATTERNS
 
   app.get(
     '/clients',
-    signedIn(async (_req, res, s) => send(res, 200, 'Clients', s, clientForms(emptyForm))),
+    signedIn(async (_req, res, s) => send(res, 200, 'Clients', s, clientForms(s, emptyForm))),
   );
   app.get('/clients/find', (req, res) => {
     const id = String(req.query.findId ?? '').trim();
@@ -254,7 +318,10 @@ ${field({ name: 'postcode', label: 'Postcode', required: true, pattern: PATTERNS
     signedIn(async (req, res, s, api) => {
       const values = { name: String(req.body.name ?? ''), dateOfBirth: String(req.body.dateOfBirth ?? ''), contact: String(req.body.contact ?? ''), postcode: String(req.body.postcode ?? '') };
       const answer = await api.post('client-journey', '/clients', { name: values.name, dateOfBirth: values.dateOfBirth, contact: { email: values.contact }, postcode: values.postcode });
-      if (answer.status === 201) return res.redirect(303, `/clients/${answer.body.id}?registered=1`);
+      if (answer.status === 201) {
+        sessions.flash(s.id, { text: `Client registered: ${answer.body.id}. Your agency leads the case.`, refused: false });
+        return res.redirect(303, `/clients/${encodeURIComponent(String(answer.body.id))}`);
+      }
       const e = formErrors(answer);
       const summary =
         answer.body?.code === 'CLIENT.ALREADY_REGISTERED'
@@ -262,11 +329,11 @@ ${field({ name: 'postcode', label: 'Postcode', required: true, pattern: PATTERNS
             ? `This person is already a client: ${answer.body.clientId}.`
             : String(answer.body.message)
           : e.summary;
-      send(res, answer.status, 'Clients', s, clientForms({ values, errors: e.fields, summary }));
+      send(res, answer.status, 'Clients', s, clientForms(s, { values, errors: e.fields, summary }));
     }),
   );
 
-  const clientPage = async (res: Response, s: Session, api: ApiClient, clientId: string, consent: FormState, claim: FormState, notice?: string) => {
+  const clientPage = async (res: Response, s: StoredSession, api: ApiClient, clientId: string, consent: FormState, claim: FormState, notice?: Flash) => {
     const [client, agencies] = await Promise.all([api.get('client-journey', `/clients/${clientId}`), api.get('agency-directory', '/agencies')]);
     if (client.status !== 200) {
       return send(res, client.status, 'Client', s, html`<p role="alert">${formErrors(client).summary}</p><p><a href="/clients">Back to clients</a></p>`);
@@ -278,7 +345,7 @@ ${field({ name: 'postcode', label: 'Postcode', required: true, pattern: PATTERNS
       200,
       `Client ${clientId}`,
       s,
-      html`${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
+      html`${flashed(notice)}
 <dl><dt>Name</dt><dd>${c.personalData?.name ?? '(erased)'}</dd><dt>Date of birth</dt><dd>${c.personalData?.dateOfBirth ?? ''}</dd><dt>Postcode</dt><dd>${c.personalData?.postcode ?? ''}</dd>
 <dt>Lead agency</dt><dd>${c.leadAgencyId ?? ''}</dd><dt>Key worker</dt><dd>${c.keyWorker?.userId ?? ''}</dd></dl>
 <h2>Consent given</h2>${
@@ -288,13 +355,13 @@ ${field({ name: 'postcode', label: 'Postcode', required: true, pattern: PATTERNS
     }
 <ul><li><a href="/clients/${clientId}/journey">Journey timeline</a></li><li><a href="/services?clientId=${clientId}">Find a service for this client</a></li><li><a href="/refer?clientId=${clientId}">Refer this client</a></li></ul>
 <section aria-labelledby="consent-h"><h2 id="consent-h">Record consent</h2>${errorSummary(consent, { agencyId: 'Agency' })}
-<form method="post" action="/clients/${clientId}/consents">
+<form method="post" action="/clients/${clientId}/consents">${csrfField(s.csrfToken)}
 ${field({ name: 'agencyId', label: 'Share with agency', required: true, options: agencyOptions }, consent)}
 ${field({ name: 'purpose', label: 'Purpose', required: true, options: ['referral', 'case-coordination', 'outcome-tracking'] }, consent)}
 ${field({ name: 'evidence', label: 'Evidence', required: true, options: ['written', 'verbal', 'electronic'] }, consent)}
 <button type="submit">Record consent</button></form></section>
 <section aria-labelledby="claim-h"><h2 id="claim-h">Take on this client</h2><p>Work with the client in a domain without a referral (a walk-in). The umbrella agreement decides (UA-4: one agency per client in an exclusive domain).</p>
-${errorSummary(claim)}<form method="post" action="/clients/${clientId}/claims">${field({ name: 'claimDomain', label: 'Domain', required: true, options: [...DOMAINS] }, claim)}<button type="submit">Take on the client</button></form></section>`,
+${errorSummary(claim)}<form method="post" action="/clients/${clientId}/claims">${csrfField(s.csrfToken)}${field({ name: 'claimDomain', label: 'Domain', required: true, options: [...DOMAINS] }, claim)}<button type="submit">Take on the client</button></form></section>`,
     );
   };
 
@@ -303,7 +370,7 @@ ${errorSummary(claim)}<form method="post" action="/clients/${clientId}/claims">$
     signedIn(async (req, res, s, api) => {
       const id = String(req.params.clientId);
       if (!new RegExp(`^${PATTERNS.clientId}$`).test(id)) return send(res, 404, 'Client', s, html`<p role="alert">That is not a client id.</p>`);
-      await clientPage(res, s, api, id, emptyForm, emptyForm, req.query.registered ? `Client registered: ${id}. Your agency leads the case.` : undefined);
+      await clientPage(res, s, api, id, emptyForm, emptyForm, sessions.takeFlash(s.id));
     }),
   );
   app.post(
@@ -312,7 +379,7 @@ ${errorSummary(claim)}<form method="post" action="/clients/${clientId}/claims">$
       const id = String(req.params.clientId);
       const values = { agencyId: String(req.body.agencyId ?? ''), purpose: String(req.body.purpose ?? ''), evidence: String(req.body.evidence ?? '') };
       const answer = await api.post('client-journey', `/clients/${encodeURIComponent(id)}/consents`, values);
-      if (answer.status === 201 || answer.status === 200) return clientPage(res, s, api, id, emptyForm, emptyForm, `Consent recorded: shared with ${values.agencyId} for ${values.purpose}.`);
+      if (answer.status === 201 || answer.status === 200) return clientPage(res, s, api, id, emptyForm, emptyForm, { text: `Consent recorded: shared with ${values.agencyId} for ${values.purpose}.`, refused: false });
       const e = formErrors(answer);
       await clientPage(res, s, api, id, { values, errors: e.fields, summary: e.summary }, emptyForm);
     }),
@@ -323,7 +390,7 @@ ${errorSummary(claim)}<form method="post" action="/clients/${clientId}/claims">$
       const id = String(req.params.clientId);
       const domain = String(req.body.claimDomain ?? '');
       const answer = await api.post('referral', `/clients/${encodeURIComponent(id)}/claims/${encodeURIComponent(domain)}`, {});
-      if (answer.status < 300) return clientPage(res, s, api, id, emptyForm, emptyForm, `Your agency now works with the client in ${domain}.`);
+      if (answer.status < 300) return clientPage(res, s, api, id, emptyForm, emptyForm, { text: `Your agency now works with the client in ${domain}.`, refused: false });
       const e = formErrors(answer);
       await clientPage(res, s, api, id, emptyForm, { values: { claimDomain: domain }, errors: e.fields, summary: e.summary });
     }),
@@ -353,8 +420,8 @@ ${errorSummary(claim)}<form method="post" action="/clients/${clientId}/claims">$
   );
 
   // ---- refer --------------------------------------------------------------------------------
-  const referForm = (state: FormState) => html`${errorSummary(state, { clientId: 'Client id', toAgencyId: 'To agency', domain: 'Domain', serviceId: 'Service' })}
-<form method="post" action="/refer" id="refer-form">
+  const referForm = (s: StoredSession, state: FormState) => html`${errorSummary(state, { clientId: 'Client id', toAgencyId: 'To agency', domain: 'Domain', serviceId: 'Service' })}
+<form method="post" action="/refer" id="refer-form">${csrfField(s.csrfToken)}
 ${field({ name: 'clientId', label: 'Client id', required: true, pattern: PATTERNS.clientId, hint: 'The pseudonymous id, c- and 16 hex digits' }, state)}
 ${field({ name: 'toAgencyId', label: 'To agency', required: true, pattern: PATTERNS.agencyId }, state)}
 ${field({ name: 'domain', label: 'Domain of support', required: true, options: [...DOMAINS] }, state)}
@@ -365,24 +432,26 @@ ${field({ name: 'serviceId', label: 'Service', pattern: PATTERNS.uuid, hint: 'Fi
     '/refer',
     signedIn(async (req, res, s) => {
       // A form half-filled when the session expired comes back once, after sign-in.
-      const draft = sealer.open<Record<string, string>>('draft', parseCookies(req.headers.cookie)[DRAFT]);
-      if (draft) res.append('Set-Cookie', cookie(DRAFT, '', 0, secure));
+      const draft = sealer.open<Record<string, string>>('draft', cookieOf(req, DRAFT));
+      if (draft) res.append('Set-Cookie', cookie(named(DRAFT), '', 0, secure));
       const values: Record<string, string> = {};
       for (const k of REFER_FIELDS) values[k] = draft?.[k] ?? (typeof req.query[k] === 'string' ? (req.query[k] as string) : '');
-      send(res, 200, 'Refer a client', s, html`${draft ? html`<p class="notice" role="status">Your referral was kept while you signed in again. Check it and send it.</p>` : ''}${referForm({ values, errors: {} })}`);
+      send(res, 200, 'Refer a client', s, html`${draft ? html`<p class="notice" role="status">Your referral was kept while you signed in again. Check it and send it.</p>` : ''}${referForm(s, { values, errors: {} })}`);
     }),
   );
 
   app.post('/refer', async (req, res, next) => {
     const values: Record<string, string> = {};
     for (const k of REFER_FIELDS) values[k] = String(req.body[k] ?? '').trim();
-    const keepDraft = (notice: string) => {
-      res.append('Set-Cookie', cookie(DRAFT, sealer.seal('draft', values), DRAFT_TTL_SECONDS, secure));
-      res.append('Set-Cookie', cookie(SESSION, '', 0, secure));
-      toSignIn(res, '/refer', notice);
+    // Only a form of this browser's session gets here (its token was checked), so a draft kept
+    // while the user signs in again is theirs: no other site can plant one.
+    const keepDraft = () => {
+      res.append('Set-Cookie', cookie(named(DRAFT), sealer.seal('draft', values), DRAFT_TTL_SECONDS, secure));
+      endSession(req, res);
+      toSignIn(res, '/refer', 'draft-kept');
     };
     const session = sessionOf(req);
-    if (!session) return keepDraft('Your session has expired. Sign in again: your referral has been kept.');
+    if (!session || !sessions.isActive(session)) return keepDraft();
     try {
       const api = new ApiClient(bases, session.token);
       const answer = await api.post('referral', '/referrals', {
@@ -403,15 +472,15 @@ ${field({ name: 'serviceId', label: 'Service', pattern: PATTERNS.uuid, hint: 'Fi
         );
       }
       const e = formErrors(answer);
-      send(res, answer.status, 'Refer a client', session, referForm({ values, errors: e.fields, summary: e.summary }));
+      send(res, answer.status, 'Refer a client', session, referForm(session, { values, errors: e.fields, summary: e.summary }));
     } catch (error) {
-      if (error instanceof SessionExpired) return keepDraft('Your session has expired. Sign in again: your referral has been kept.');
+      if (error instanceof SessionExpired) return keepDraft();
       next(error);
     }
   });
 
   // ---- inbox --------------------------------------------------------------------------------
-  const inboxRows = async (s: Session, api: ApiClient): Promise<Safe> => {
+  const inboxRows = async (s: StoredSession, api: ApiClient): Promise<Safe> => {
     const answer = await api.get('referral', '/referrals');
     const list = (answer.status === 200 ? answer.body : []) as Record<string, string>[];
     const ids = list.map((r) => `${r.id}:${r.status}`).join(',');
@@ -424,9 +493,9 @@ ${field({ name: 'serviceId', label: 'Service', pattern: PATTERNS.uuid, hint: 'Fi
       const label = `referral of ${r.clientId} in ${r.domain}`;
       return html`<tr${i === 0 ? html` data-ids="${ids}"` : ''}><td>${received ? 'received from' : 'sent to'} ${received ? r.fromAgencyId : r.toAgencyId}</td><td><a href="/clients/${r.clientId}">${r.clientId}</a></td><td>${r.domain}</td>
 <td><span class="status">${r.status}</span>${r.reason ? html` (${r.reason})` : ''}</td><td>${r.status === 'requested' ? timeLeft(r.respondBy) : '—'}</td><td>${new Date(r.requestedAt).toUTCString()}</td>
-<td>${canAct ? html`${steps.map(([a, t]) => html`<form class="inline" method="post" action="/referrals/${r.id}/${a}"><button type="submit" aria-label="${t} ${label}">${t}</button></form> `)}${
+<td>${canAct ? html`${steps.map(([a, t]) => html`<form class="inline" method="post" action="/referrals/${r.id}/${a}">${csrfField(s.csrfToken)}<button type="submit" aria-label="${t} ${label}">${t}</button></form> `)}${
         r.status === 'requested'
-          ? html`<form method="post" action="/referrals/${r.id}/reject"><label for="reason-${r.id}">Reason to reject</label><select id="reason-${r.id}" name="reason" required><option value="">Choose…</option>${REASONS.map((x) => html`<option>${x}</option>`)}</select>
+          ? html`<form method="post" action="/referrals/${r.id}/reject">${csrfField(s.csrfToken)}<label for="reason-${r.id}">Reason to reject</label><select id="reason-${r.id}" name="reason" required><option value="">Choose…</option>${REASONS.map((x) => html`<option>${x}</option>`)}</select>
 <label for="note-${r.id}">Note for the client’s record (optional)</label><input id="note-${r.id}" name="note" maxlength="2000"><button type="submit" class="secondary" aria-label="Reject ${label}">Reject</button></form>`
           : ''
       }` : ''}</td></tr>`;
@@ -435,14 +504,14 @@ ${field({ name: 'serviceId', label: 'Service', pattern: PATTERNS.uuid, hint: 'Fi
 
   app.get(
     '/inbox',
-    signedIn(async (req, res, s, api) => {
-      const notice = typeof req.query.notice === 'string' ? req.query.notice : '';
+    signedIn(async (_req, res, s, api) => {
+      const notice = sessions.takeFlash(s.id);
       send(
         res,
         200,
         'Inbox',
         s,
-        html`${notice ? html`<div class="${req.query.refused ? 'error-summary' : 'notice'}" role="${req.query.refused ? 'alert' : 'status'}"><p>${notice}</p></div>` : ''}
+        html`${flashed(notice)}
 <p>Referrals your agency sent and received. It refreshes itself; a receiving agency answers within the response window (UA-8).</p>
 <p id="inbox-live" class="hint" aria-live="polite"></p>
 <table><caption>Referrals</caption><thead><tr><th scope="col">Direction</th><th scope="col">Client</th><th scope="col">Domain</th><th scope="col">Status</th><th scope="col">Time left to answer</th><th scope="col">Requested</th><th scope="col">Actions</th></tr></thead>
@@ -452,7 +521,7 @@ ${field({ name: 'serviceId', label: 'Service', pattern: PATTERNS.uuid, hint: 'Fi
     }),
   );
   app.get('/inbox/rows', async (req, res, next) => {
-    const s = sessionOf(req);
+    const s = activeSession(req);
     if (!s) return res.status(401).end();
     try {
       res.type('html').send((await inboxRows(s, new ApiClient(bases, s.token))).value);
@@ -463,20 +532,21 @@ ${field({ name: 'serviceId', label: 'Service', pattern: PATTERNS.uuid, hint: 'Fi
   });
   app.post(
     '/referrals/:id/:action',
-    signedIn(async (req, res, _s, api) => {
+    signedIn(async (req, res, s, api) => {
       const action = String(req.params.action);
       if (!['accept', 'reject', 'start', 'hold', 'resume', 'complete'].includes(action)) return res.redirect(303, '/inbox');
       const body: Record<string, string> = {};
       if (req.body.reason) body.reason = String(req.body.reason);
       const answer = await api.post('referral', `/referrals/${encodeURIComponent(String(req.params.id))}/${action}`, body);
-      let notice = answer.status < 300 ? `Referral ${answer.body?.referral?.status ?? answer.body?.status ?? action}.` : formErrors(answer).summary;
+      let text = answer.status < 300 ? `Referral ${answer.body?.referral?.status ?? answer.body?.status ?? action}.` : formErrors(answer).summary;
       // details about the client are a note on their record in client-journey, never part of the referral
       const note = typeof req.body.note === 'string' ? req.body.note.trim() : '';
       if (answer.status < 300 && note) {
         const noted = await api.post('client-journey', `/clients/${encodeURIComponent(String(answer.body.clientId))}/notes`, { text: note, referralId: answer.body.id });
-        notice += noted.status === 201 ? ' The note is on the client’s record.' : ` The note was not recorded: ${formErrors(noted).summary}`;
+        text += noted.status === 201 ? ' The note is on the client’s record.' : ` The note was not recorded: ${formErrors(noted).summary}`;
       }
-      res.redirect(303, `/inbox?notice=${encodeURIComponent(notice)}${answer.status < 300 ? '' : '&refused=1'}`);
+      sessions.flash(s.id, { text, refused: answer.status >= 300 });
+      res.redirect(303, '/inbox');
     }),
   );
 
@@ -487,30 +557,31 @@ ${field({ name: 'serviceId', label: 'Service', pattern: PATTERNS.uuid, hint: 'Fi
       if (!s.agencyId) return send(res, 403, 'Our services', s, html`<p role="alert">You sign in for no agency.</p>`);
       const answer = await api.get('agency-directory', `/agencies/${encodeURIComponent(s.agencyId)}/profile`);
       if (answer.status !== 200) return send(res, answer.status, 'Our services', s, html`<p role="alert">${formErrors(answer).summary}</p>`);
-      const notice = typeof req.query.notice === 'string' ? req.query.notice : '';
+      const notice = sessions.takeFlash(s.id);
       const services = answer.body.services as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
       send(
         res,
         200,
         `Services of ${answer.body.agency.name}`,
         s,
-        html`${notice ? html`<p class="${req.query.refused ? 'error-summary' : 'notice'}" role="${req.query.refused ? 'alert' : 'status'}">${notice}</p>` : ''}
+        html`${flashed(notice)}
 <table><caption>Services and places free now</caption><thead><tr><th scope="col">Service</th><th scope="col">Domain</th><th scope="col">Places free</th><th scope="col">Update capacity</th></tr></thead><tbody>
 ${services.map(
   (v) => html`<tr><td>${v.name}</td><td>${v.domain}</td><td>${v.capacity.available}${v.capacity.maximum !== null ? html` of ${v.capacity.maximum}` : ''}</td>
-<td><form class="inline" method="post" action="/agency/services/${v.id}/capacity"><label for="cap-${v.id}">Places free for ${v.name}</label><input id="cap-${v.id}" name="available" type="number" min="0" max="100000" required value="${v.capacity.available}"> <button type="submit">Update ${v.name}</button></form>
-${v.capacity.available > 0 ? html`<form class="inline" method="post" action="/agency/services/${v.id}/capacity"><input type="hidden" name="available" value="0"><button type="submit" class="secondary">Mark ${v.name} full</button></form>` : ''}</td></tr>`,
+<td><form class="inline" method="post" action="/agency/services/${v.id}/capacity">${csrfField(s.csrfToken)}<label for="cap-${v.id}">Places free for ${v.name}</label><input id="cap-${v.id}" name="available" type="number" min="0" max="100000" required value="${v.capacity.available}"> <button type="submit">Update ${v.name}</button></form>
+${v.capacity.available > 0 ? html`<form class="inline" method="post" action="/agency/services/${v.id}/capacity">${csrfField(s.csrfToken)}<input type="hidden" name="available" value="0"><button type="submit" class="secondary">Mark ${v.name} full</button></form>` : ''}</td></tr>`,
 )}</tbody></table>`,
       );
     }),
   );
   app.post(
     '/agency/services/:id/capacity',
-    signedIn(async (req, res, _s, api) => {
+    signedIn(async (req, res, s, api) => {
       const available = Number(req.body.available);
       const answer = await api.put('agency-directory', `/services/${encodeURIComponent(String(req.params.id))}/capacity`, { available });
-      const notice = answer.status < 300 ? `Capacity updated: ${available} place${available === 1 ? '' : 's'} free.` : formErrors(answer).summary;
-      res.redirect(303, `/agency?notice=${encodeURIComponent(notice)}${answer.status < 300 ? '' : '&refused=1'}`);
+      const text = answer.status < 300 ? `Capacity updated: ${available} place${available === 1 ? '' : 's'} free.` : formErrors(answer).summary;
+      sessions.flash(s.id, { text, refused: answer.status >= 300 });
+      res.redirect(303, '/agency');
     }),
   );
 

@@ -71,8 +71,10 @@ describe('what the portal refuses before any page runs', () => {
     expect(field.text).toContain('agencyId: must not contain a NUL character (U+0000)');
   });
 
-  it('reads a form post without a body, and a Referer that is not a URL, without failing', async () => {
-    expect(await call('POST', '/refer', { headers: { 'content-length': '0', referer: 'not a url' } })).toMatchObject({ status: 303, location: expect.stringMatching(/^\/sign-in\?returnTo=%2Frefer/) });
-    expect(await call('POST', '/clients', { body: 'name=x', headers: { ...form, referer: '::::' } })).toMatchObject({ status: 303, location: expect.stringMatching(/^\/sign-in\?returnTo=%2F&/) });
+  it('reads a form post without a body, and a Referer that is not a URL, without failing (and, without a form token, refuses it)', async () => {
+    expect(await call('POST', '/refer', { headers: { 'content-length': '0', referer: 'not a url' } })).toMatchObject({ status: 403, type: expect.stringContaining('text/html') });
+    const refused = await call('POST', '/clients', { body: 'name=x', headers: { ...form, referer: '::::' } });
+    expect(refused).toMatchObject({ status: 403, location: null });
+    expect(refused.text).toContain('PORTAL.CSRF');
   });
 });

@@ -1,3 +1,4 @@
+import { CSRF_FIELD } from './csrf';
 import { html, raw, Safe } from './html';
 import { Session } from './session';
 
@@ -34,8 +35,30 @@ var d=document.createElement('tbody');d.innerHTML=t;var ids=d.firstElementChild?
 if(ids!==known&&!body.contains(document.activeElement)){body.innerHTML=t;known=ids;live.textContent='The inbox was updated.'}}).catch(function(){})},4000)})();`;
 
 export interface Nav {
-  readonly session?: Session;
+  readonly session?: Session & { readonly csrfToken: string };
   readonly reportingUrl: string;
+}
+
+/** The hidden field that carries a form's token: every form that posts has one. */
+export function csrfField(token: string): Safe {
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`;
+}
+
+/**
+ * What the sign-in page may say when sent there: a code from this list, each with its fixed
+ * sentence. Any other `?notice=` shows nothing, so a link cannot put words in the portal's mouth.
+ */
+export const SIGN_IN_NOTICES = {
+  'sign-in': 'Please sign in.',
+  expired: 'Your session has expired. Please sign in again.',
+  'draft-kept': 'Your session has expired. Sign in again: your referral has been kept.',
+  'signed-out': 'You have signed out.',
+} as const;
+
+export type SignInNotice = keyof typeof SIGN_IN_NOTICES;
+
+export function signInNotice(code: unknown): string | undefined {
+  return typeof code === 'string' && Object.hasOwn(SIGN_IN_NOTICES, code) ? SIGN_IN_NOTICES[code as SignInNotice] : undefined;
 }
 
 function navLinks(nav: Nav): Safe {
@@ -58,7 +81,7 @@ export function page(title: string, nav: Nav, content: Safe, options: { script?:
 <title>${title} — Umbrella</title><style>${raw(STYLE)}</style></head><body>
 <a class="skip" href="#main">Skip to main content</a>
 <header><p><strong>Umbrella</strong> caseworker portal${
-    s ? html` · signed in as ${s.userId}${s.agencyId ? html` at ${s.agencyId}` : ''} (${s.roles.join(', ')}) <form class="inline" method="post" action="/sign-out"><button class="secondary" type="submit">Sign out</button></form>` : ''
+    s ? html` · signed in as ${s.userId}${s.agencyId ? html` at ${s.agencyId}` : ''} (${s.roles.join(', ')}) <form class="inline" method="post" action="/sign-out">${csrfField(s.csrfToken)}<button class="secondary" type="submit">Sign out</button></form>` : ''
   }</p>${navLinks(nav)}</header>
 <main id="main" tabindex="-1"><h1>${title}</h1>${content}</main>
 <footer><p>Umbrella — agencies working each client’s case together under one agreement.</p></footer>

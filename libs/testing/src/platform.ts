@@ -75,6 +75,46 @@ export function startPortal(platform: TestPlatform, port: number, logName: strin
   );
 }
 
+/** A browser signed in to the portal: its cookies (a `Cookie` header) and its session's form token. */
+export interface PortalSession {
+  readonly cookie: string;
+  readonly csrfToken: string;
+}
+
+/** The token in a portal page's forms (`<input type="hidden" name="_csrf" …>`). */
+export function portalFormToken(page: string): string {
+  const token = /<input type="hidden" name="_csrf" value="([^"]+)">/.exec(page)?.[1];
+  if (!token) throw new Error('the portal page has no form token');
+  return token;
+}
+
+/** The `name=value` pairs an answer sets, as a `Cookie` header (cookies it clears left out). */
+export function portalCookies(res: Response): string {
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .filter((pair) => !pair.endsWith('='))
+    .join('; ');
+}
+
+/**
+ * Signs in on the portal's local sign-in page as a browser does: the form first (it sets the
+ * pre-session cookie its token is bound to), then the post with that token.
+ */
+export async function signInToPortal(portalUrl: string, role: string, agencyId: string | null): Promise<PortalSession> {
+  const form = await fetch(`${portalUrl}/sign-in`);
+  const posted = await fetch(`${portalUrl}/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: portalCookies(form) },
+    body: new URLSearchParams({ _csrf: portalFormToken(await form.text()), role, agencyId: agencyId ?? '', returnTo: '/' }),
+    redirect: 'manual',
+  });
+  const cookie = portalCookies(posted);
+  if (posted.status !== 303 || !/umbrella_session=./.test(cookie)) throw new Error(`the portal did not sign ${role} in: ${posted.status} ${await posted.text()}`);
+  const home = await fetch(`${portalUrl}/`, { headers: { cookie } });
+  return { cookie, csrfToken: portalFormToken(await home.text()) };
+}
+
 export interface HttpResult {
   readonly status: number;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

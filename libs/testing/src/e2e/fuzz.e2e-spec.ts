@@ -7,11 +7,14 @@ import {
   enrolAgencies,
   http,
   otherKey,
+  portalCookies,
+  portalFormToken,
   referWhenReady,
   registerClient,
   RunningService,
   SERVICE_NAMES,
   ServiceName,
+  signInToPortal,
   startPlatform,
   startPortal,
   TEST_AUDIENCE,
@@ -298,23 +301,28 @@ describe('fuzz: bad requests to every service and the portal', () => {
   }, 300_000);
 
   it('answers every bad request to the portal with a page and never a 5xx, and changes nothing', async () => {
-    const signIn = await fetch(`${portal.url}/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ role: 'caseworker', agencyId: A, returnTo: '/' }),
-      redirect: 'manual',
-    });
-    expect(signIn.status).toBe(303);
-    const session = (signIn.headers.get('set-cookie') ?? '').split(';')[0];
-    expect(session).toMatch(/^umbrella_session=./);
+    // Form posts carry the token the portal's own pages would give them, so they reach the pages'
+    // handlers: the session's, or for the sign-in forms the one bound to a pre-session cookie.
+    const session = await signInToPortal(portal.url, 'caseworker', A);
+    const signInPage = await fetch(`${portal.url}/sign-in`);
+    const preSession = { cookie: portalCookies(signInPage), csrfToken: portalFormToken(await signInPage.text()) };
+    expect(preSession.cookie).toMatch(/^umbrella_pre_session=./);
 
     const cases = portalCases(random, PORTAL_CASES);
-    const answers = await inPool(cases, (c: PortalCase) =>
-      send(portal.url, c.target, c.method, { ...c.headers, ...(c.signedIn ? { cookie: session } : {}) }, c.body),
-    );
+    const answers = await inPool(cases, (c: PortalCase) => {
+      const cookies = [...(c.signedIn ? [session.cookie] : []), ...(c.token === 'sign-in' ? [preSession.cookie] : [])];
+      const token = c.token === 'session' ? session.csrfToken : c.token === 'sign-in' ? preSession.csrfToken : undefined;
+      const body = token === undefined ? c.body : `${c.body ? `${c.body}&` : ''}_csrf=${encodeURIComponent(token)}`;
+      return send(portal.url, c.target, c.method, { ...c.headers, ...(cookies.length ? { cookie: cookies.join('; ') } : {}) }, body);
+    });
     const failures: string[] = [];
+    let reachedPages = 0;
     cases.forEach((c, i) => {
       const a = answers[i];
+      // A post with its form's token gets past the forgery check; one without is refused by it.
+      const tokened = c.token === 'sign-in' || (c.token === 'session' && c.signedIn);
+      const forgery = a.status === 403 && a.text.includes('PORTAL.CSRF');
+      if (tokened && !forgery) reachedPages += 1;
       // (the inbox's rows, fetched by the page's script, answer a lost session with a bare 401)
       const wrong =
         a.status >= 500
@@ -323,10 +331,17 @@ describe('fuzz: bad requests to every service and the portal', () => {
             ? `answered ${a.status} with ${a.type || 'no page'}`
             : c.expectStatus !== undefined && a.status !== c.expectStatus
               ? `answered ${a.status}, expected ${c.expectStatus}`
-              : undefined;
+              : tokened && forgery
+                ? 'refused as a forged post though it carries its form’s token'
+                : c.method === 'POST' && c.expectStatus === undefined && !tokened && !forgery
+                  ? `answered ${a.status} to a post without its form’s token`
+                  : undefined;
       if (wrong) failures.push(`portal ${c.method} ${c.target.slice(0, 160)} [${c.kind}: ${c.note}${c.signedIn ? '' : ', signed out'}]: ${wrong}`);
     });
-    console.log(`fuzz seed ${seed}: ${cases.length} requests to the portal`);
+    console.log(`fuzz seed ${seed}: ${cases.length} requests to the portal, ${reachedPages} form posts with their token past the forgery check`);
+    expect(reachedPages).toBeGreaterThan(0);
+    // No case ended the session the others used (a sign-out is sent without its token).
+    expect((await fetch(`${portal.url}/`, { headers: { cookie: session.cookie }, redirect: 'manual' })).status).toBe(200);
     expect({ seed, failures: failures.slice(0, 60), count: failures.length }).toEqual({ seed, failures: [], count: 0 });
     expect({ seed, changed: changed(before, await snapshot(platform)) }).toEqual({ seed, changed: [] });
   }, 180_000);

@@ -8,9 +8,12 @@ import {
   enrolAgencies,
   http,
   otherKey,
+  portalCookies,
+  portalFormToken,
   registerClient,
   REPO_ROOT,
   RunningService,
+  signInToPortal,
   startPlatform,
   startPortal,
   TestPlatform,
@@ -35,6 +38,9 @@ const PORTAL_PORT = 19110;
 const portal = (path: string) => `http://127.0.0.1:${PORTAL_PORT}${path}`;
 const OIDC_PORTAL_PORT = 19111;
 const PROVIDER_PORT = 19112;
+/** Another port of the same host: the same site for cookies, another origin for the portal. */
+const ATTACKER_PORT = 19113;
+const attackerUrl = `http://127.0.0.1:${ATTACKER_PORT}/`;
 
 /**
  * A tiny OpenID Connect provider on loopback, enough for the authorization code flow with PKCE:
@@ -48,6 +54,8 @@ interface Provider {
   readonly exchanges: { verifierMatched: boolean }[];
   /** The next access token is one the services refuse (401), as a revoked or expired one is. */
   refuseNextToken: boolean;
+  /** The next access token expires this many seconds after it is issued (else an hour). */
+  nextTokenExpiresIn?: number;
 }
 
 function startProvider(agencyId: string): Promise<Provider> {
@@ -87,8 +95,10 @@ function startProvider(agencyId: string): Promise<Provider> {
         return res.end(JSON.stringify({ error: 'invalid_grant' }));
       }
       const signingKey = provider.refuseNextToken ? otherKey() : undefined;
+      const expiresIn = provider.nextTokenExpiresIn ?? 3600;
       provider.refuseNextToken = false;
-      return res.end(JSON.stringify({ access_token: await token({ sub: 'oidc-user', agencyId, roles: ['caseworker'], signingKey }), token_type: 'Bearer', expires_in: 3600 }));
+      provider.nextTokenExpiresIn = undefined;
+      return res.end(JSON.stringify({ access_token: await token({ sub: 'oidc-user', agencyId, roles: ['caseworker'], signingKey, expiresIn }), token_type: 'Bearer', expires_in: expiresIn }));
     }
     res.statusCode = 404;
     res.end();
@@ -97,11 +107,39 @@ function startProvider(agencyId: string): Promise<Provider> {
   return new Promise((resolve) => server.listen(PROVIDER_PORT, '127.0.0.1', () => resolve(provider)));
 }
 
+/**
+ * Another site's page, on another port of the same host: it posts a form to the portal as soon
+ * as it is opened, in the browser of whoever opens it.
+ */
+interface Attacker {
+  readonly server: Server;
+  /** Sets the form the page posts: the portal path and the fields. */
+  posts(path: string, fields: Record<string, string>): void;
+}
+
+function startAttacker(): Promise<Attacker> {
+  let page = '';
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.end(page);
+  });
+  const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const attacker: Attacker = {
+    server,
+    posts(path, fields) {
+      const inputs = Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`);
+      page = `<!doctype html><html lang="en"><head><title>Win a prize</title></head><body><form id="f" method="post" action="${portal(path)}">${inputs.join('')}</form><script>document.getElementById('f').submit()</script></body></html>`;
+    },
+  };
+  return new Promise((resolve) => server.listen(ATTACKER_PORT, '127.0.0.1', () => resolve(attacker)));
+}
+
 describe('the caseworker portal in a browser', () => {
   let platform: TestPlatform;
   let service: RunningService;
   let oidcPortal: RunningService;
   let provider: Provider;
+  let attacker: Attacker;
   let browser: Browser;
   let serviceId: string;
   let clientId: string;
@@ -153,6 +191,7 @@ describe('the caseworker portal in a browser', () => {
     platform = await startPlatform(19100, 'portal');
     service = await startPortal(platform, PORTAL_PORT, 'portal-portal');
     provider = await startProvider(B);
+    attacker = await startAttacker();
     oidcPortal = await startPortal(platform, OIDC_PORTAL_PORT, 'portal-oidc', {
       OIDC_ISSUER: provider.issuer,
       OIDC_CLIENT_ID: 'umbrella-portal',
@@ -189,6 +228,7 @@ describe('the caseworker portal in a browser', () => {
     await service?.stop();
     await oidcPortal?.stop();
     await new Promise((resolve) => (provider ? provider.server.close(resolve) : resolve(undefined)));
+    await new Promise((resolve) => (attacker ? attacker.server.close(resolve) : resolve(undefined)));
     await platform?.stop();
   });
 
@@ -316,22 +356,22 @@ describe('the caseworker portal in a browser', () => {
     await check(a, 'journey');
   });
 
-  it('keeps a half-filled referral when the session has expired, and restores it after sign-in', async () => {
+  it('refuses a form whose session the browser no longer has, and keeps nothing of it', async () => {
     const a = await newPage();
     await signIn(a, 'caseworker', A);
     await a.goto(portal(`/refer?toAgencyId=${C}&domain=training`));
     await a.fill('#f-clientId', clientId);
     await a.context().clearCookies();
+    const answer = a.waitForResponse((r) => r.url() === portal('/refer') && r.request().method() === 'POST');
     await a.click('#refer-form button[type=submit]');
-    await a.waitForURL(/\/sign-in/);
-    await expect(a.locator('[role=status]').textContent()).resolves.toContain('your referral has been kept');
-    await check(a, 'session-expired');
+    expect((await answer).status()).toBe(403);
+    await expect(a.locator('#form-refusal').textContent()).resolves.toContain('PORTAL.CSRF');
+    await check(a, 'form-refused-csrf');
+    await a.click('main a[href="/sign-in"]');
     await signIn(a, 'caseworker', A);
-    expect(new URL(a.url()).pathname).toBe('/refer');
-    expect(await a.inputValue('#f-clientId')).toBe(clientId);
-    expect(await a.inputValue('#f-toAgencyId')).toBe(C);
-    expect(await a.inputValue('#f-domain')).toBe('training');
-    await check(a, 'refer-restored');
+    await a.goto(portal('/refer'));
+    expect(await a.inputValue('#f-clientId')).toBe('');
+    expect(await a.locator('main').textContent()).not.toContain('was kept');
   });
 
   it('validates in the browser and shows the server’s field errors when it disagrees', async () => {
@@ -400,7 +440,12 @@ describe('the caseworker portal in a browser', () => {
     expect(provider.exchanges).toEqual([{ verifierMatched: true }]);
     // The demo sign-in does not exist in this mode, and a replayed callback is refused.
     expect((await page.goto(`http://127.0.0.1:${OIDC_PORTAL_PORT}/oidc/callback?code=x&state=y`))?.status()).toBe(400);
-    const local = await fetch(`http://127.0.0.1:${OIDC_PORTAL_PORT}/sign-in`, { method: 'POST', body: new URLSearchParams({ role: 'coordinator' }) });
+    const form = await fetch(`http://127.0.0.1:${OIDC_PORTAL_PORT}/sign-in`);
+    const local = await fetch(`http://127.0.0.1:${OIDC_PORTAL_PORT}/sign-in`, {
+      method: 'POST',
+      headers: { cookie: portalCookies(form) },
+      body: new URLSearchParams({ _csrf: portalFormToken(await form.text()), role: 'coordinator' }),
+    });
     expect(local.status).toBe(404);
   });
 
@@ -421,5 +466,178 @@ describe('the caseworker portal in a browser', () => {
     await page.waitForURL(oidcPortal('/refer'));
     expect([await page.inputValue('#f-clientId'), await page.inputValue('#f-toAgencyId'), await page.inputValue('#f-domain')]).toEqual([clientId, C, 'housing']);
     await check(page, 'refer-restored-after-401');
+  });
+
+  it('keeps a half-filled referral when the session has expired, and restores it after sign-in', async () => {
+    const page = await newPage();
+    const oidcPortal = (path: string) => `http://127.0.0.1:${OIDC_PORTAL_PORT}${path}`;
+    provider.nextTokenExpiresIn = 12;
+    await page.goto(oidcPortal(`/refer?toAgencyId=${C}&domain=training`));
+    await page.click('main button[type=submit]');
+    await page.waitForURL(oidcPortal(`/refer?toAgencyId=${C}&domain=training`));
+    const signedInAt = Date.now();
+    await page.fill('#f-clientId', clientId);
+    // The token expires while the form is being written (the portal's clock, the same machine's, decides).
+    await waitFor(async () => Date.now() > signedInAt + 13_000, { what: 'the token to expire', timeoutMs: 20_000, intervalMs: 500 });
+    await page.click('#refer-form button[type=submit]');
+    await page.waitForURL(/\/sign-in/);
+    await expect(page.locator('[role=status]').textContent()).resolves.toContain('your referral has been kept');
+    await check(page, 'session-expired');
+    await page.click('main button[type=submit]');
+    await page.waitForURL(oidcPortal('/refer'));
+    expect([await page.inputValue('#f-clientId'), await page.inputValue('#f-toAgencyId'), await page.inputValue('#f-domain')]).toEqual([clientId, C, 'training']);
+    await check(page, 'refer-restored');
+  });
+
+  describe('forged requests', () => {
+    /** The consents client-journey holds for a client, as its lead sees them. */
+    async function consentsOf(id: string): Promise<string[]> {
+      const answer = await http('GET', platform.url('client-journey', `/clients/${id}`), { token: await tokenFor('caseworker', A) });
+      expect(answer.status).toBe(200);
+      return (answer.body.consents as { agencyId: string; purpose: string }[]).map((c) => `${c.agencyId}:${c.purpose}`);
+    }
+
+    /** The token of the page's forms ('' on a page without one). */
+    async function tokenOn(page: Page): Promise<string> {
+      const field = page.locator('input[name=_csrf]').first();
+      return (await field.count()) ? ((await field.getAttribute('value')) ?? '') : '';
+    }
+
+    /** Opens the other site's page in the browser and returns the portal's answer to the post it makes. */
+    async function openAttacker(page: Page, path: string): Promise<number> {
+      const answer = page.waitForResponse((r) => r.url() === portal(path) && r.request().method() === 'POST');
+      await page.goto(attackerUrl);
+      const status = (await answer).status();
+      await page.waitForURL((u) => u.port === String(PORTAL_PORT));
+      return status;
+    }
+
+    it('refuses a post without its form token, or with another session’s, and records nothing', async () => {
+      const fresh = await registerClient(platform, await tokenFor('caseworker', A));
+      const [mine, theirs] = [await signInToPortal(portal(''), 'caseworker', A), await signInToPortal(portal(''), 'caseworker', C)];
+      const consent = (extra: Record<string, string>) =>
+        fetch(portal(`/clients/${fresh}/consents`), {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: mine.cookie },
+          body: new URLSearchParams({ agencyId: C, purpose: 'case-coordination', evidence: 'written', ...extra }),
+          redirect: 'manual',
+        });
+      for (const extra of [{}, { _csrf: '' }, { _csrf: theirs.csrfToken }] as Record<string, string>[]) {
+        const res = await consent(extra);
+        expect({ status: res.status, refusal: (await res.text()).includes('PORTAL.CSRF') }).toEqual({ status: 403, refusal: true });
+      }
+      // The right token, from a page on another port of the same host: refused by its origin.
+      const elsewhere = await fetch(portal(`/clients/${fresh}/consents`), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: mine.cookie, origin: attackerUrl.slice(0, -1), 'sec-fetch-site': 'same-site' },
+        body: new URLSearchParams({ agencyId: C, purpose: 'case-coordination', evidence: 'written', _csrf: mine.csrfToken }),
+      });
+      expect(elsewhere.status).toBe(403);
+      expect(await consentsOf(fresh)).toEqual([]);
+      // The same post with the session's own token is recorded: the refusals above were the token's.
+      expect((await consent({ _csrf: mine.csrfToken })).status).toBe(200);
+      expect(await consentsOf(fresh)).toEqual([`${C}:case-coordination`]);
+    });
+
+    it('refuses a consent auto-posted by a page on another port of the same host, even with the victim’s own token', async () => {
+      const fresh = await registerClient(platform, await tokenFor('caseworker', A));
+      const victim = await newPage();
+      await signIn(victim, 'caseworker', A);
+      await victim.goto(portal(`/clients/${fresh}`));
+      // Suppose the token leaked: the origin alone must stop the post (SameSite=Strict sends the cookie to another port).
+      const leaked = await tokenOn(victim);
+      attacker.posts(`/clients/${fresh}/consents`, { agencyId: C, purpose: 'case-coordination', evidence: 'written', _csrf: leaked });
+      expect(await openAttacker(victim, `/clients/${fresh}/consents`)).toBe(403);
+      await expect(victim.locator('#form-refusal').textContent()).resolves.toContain('PORTAL.CSRF');
+      await check(victim, 'cross-site-consent-refused');
+      expect(await consentsOf(fresh)).toEqual([]);
+    });
+
+    it('does not sign a browser in from another site (login CSRF), signed out or signed in', async () => {
+      // The other site has a sign-in token of its own, from the portal's sign-in page.
+      const own = await (await fetch(portal('/sign-in'))).text();
+      attacker.posts('/sign-in', { _csrf: /name="_csrf" value="([^"]+)"/.exec(own)?.[1] ?? '', role: 'coordinator', agencyId: '', returnTo: '/decisions' });
+      const signedOut = await newPage();
+      expect(await openAttacker(signedOut, '/sign-in')).toBe(403);
+      await signedOut.goto(portal('/'));
+      expect(new URL(signedOut.url()).pathname).toBe('/sign-in');
+      const signedIn = await newPage();
+      await signIn(signedIn, 'caseworker', A);
+      expect(await openAttacker(signedIn, '/sign-in')).toBe(403);
+      await signedIn.goto(portal('/'));
+      await expect(signedIn.locator('header').textContent()).resolves.toContain(`signed in as caseworker@${A} at ${A} (caseworker)`);
+      // Nor does a post without the browser's pre-session cookie, whatever token it carries.
+      const direct = await fetch(portal('/sign-in'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(own)?.[1] ?? '', role: 'coordinator' }),
+        redirect: 'manual',
+      });
+      expect(direct.status).toBe(403);
+      expect(portalCookies(direct)).not.toContain('umbrella_session');
+    });
+
+    it('does not let another site plant a referral draft', async () => {
+      const fresh = await registerClient(platform, await tokenFor('caseworker', A));
+      const victim = await newPage();
+      await signIn(victim, 'caseworker', A);
+      await victim.goto(portal('/refer'));
+      const leaked = await tokenOn(victim);
+      attacker.posts('/refer', { _csrf: leaked, clientId: fresh, toAgencyId: C, domain: 'addiction' });
+      // Signed out, the post used to be kept as a draft to show after the next sign-in.
+      const signedOut = await newPage();
+      expect(await openAttacker(signedOut, '/refer')).toBe(403);
+      expect((await signedOut.context().cookies()).map((c) => c.name)).not.toContain('umbrella_draft');
+      expect(await openAttacker(victim, '/refer')).toBe(403);
+      expect((await victim.context().cookies()).map((c) => c.name)).not.toContain('umbrella_draft');
+      await victim.goto(portal('/refer'));
+      expect([await victim.inputValue('#f-clientId'), await victim.inputValue('#f-toAgencyId')]).toEqual(['', '']);
+      expect(await victim.locator('main').textContent()).not.toContain('was kept');
+      const referrals = await http('GET', platform.url('referral', '/referrals'), { token: await tokenFor('caseworker', A) });
+      expect((referrals.body as { clientId: string }[]).filter((r) => r.clientId === fresh)).toEqual([]);
+    });
+
+    it('ends the session at sign-out: its cookie, copied before, no longer works', async () => {
+      const a = await newPage();
+      await signIn(a, 'caseworker', A);
+      const copied = await a.context().cookies();
+      expect(copied.map((c) => c.name)).toContain('umbrella_session');
+      const token = await tokenOn(a);
+      await a.click('header button:has-text("Sign out")');
+      await a.waitForURL(/\/sign-in/);
+      await expect(a.locator('[role=status]').textContent()).resolves.toBe('You have signed out.');
+      await check(a, 'signed-out');
+      // Someone else's browser with the copied cookie: not signed in, and its posts refused.
+      const thief = await browser.newContext();
+      await thief.addCookies(copied);
+      const t = await thief.newPage();
+      await t.goto(portal('/inbox'));
+      expect(new URL(t.url()).pathname).toBe('/sign-in');
+      const cookie = copied.map((c) => `${c.name}=${c.value}`).join('; ');
+      const fresh = await registerClient(platform, await tokenFor('caseworker', A));
+      const post = await fetch(portal(`/clients/${fresh}/consents`), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: new URLSearchParams({ agencyId: C, purpose: 'case-coordination', evidence: 'written', _csrf: token }),
+        redirect: 'manual',
+      });
+      expect(post.status).toBe(403);
+      expect(await consentsOf(fresh)).toEqual([]);
+    });
+
+    it('shows no text from the address as a notice', async () => {
+      const spoof = 'Your account is locked. Call 0800 000 000 to unlock it.';
+      const page = await newPage();
+      await page.goto(portal(`/sign-in?notice=${encodeURIComponent(spoof)}`));
+      expect(await page.locator('body').textContent()).not.toContain('Your account is locked');
+      expect(await page.locator('[role=status], [role=alert]').count()).toBe(0);
+      await signIn(page, 'caseworker', A);
+      const fresh = await registerClient(platform, await tokenFor('caseworker', A));
+      for (const path of ['/inbox', `/clients/${fresh}`]) {
+        await page.goto(portal(`${path}?notice=${encodeURIComponent(spoof)}&refused=1&registered=1`));
+        expect({ path, shown: (await page.locator('body').textContent())?.includes('Your account is locked') }).toEqual({ path, shown: false });
+        expect({ path, notices: await page.locator('main [role=status], main [role=alert]').count() }).toEqual({ path, notices: 0 });
+      }
+    });
   });
 });

@@ -267,8 +267,8 @@ describe('the caseworker portal in a browser', () => {
     await expect(a.locator('[role=status]').textContent()).resolves.toContain('Client registered');
     await check(a, 'client');
 
-    // Consent to refer the client to B (UA-2), and to C's coordinating their case.
-    for (const [agency, purpose] of [[B, 'referral'], [C, 'case-coordination']]) {
+    // Consent to refer the client to B and C (UA-2), and to C's coordinating their case.
+    for (const [agency, purpose] of [[B, 'referral'], [C, 'referral'], [C, 'case-coordination']]) {
       await a.selectOption('#f-agencyId', agency);
       await a.selectOption('#f-purpose', purpose);
       await a.click('button:has-text("Record consent")');

@@ -1,6 +1,25 @@
-/** RFC 4180 field quoting: a field with a comma, quote or line break is quoted, quotes doubled. */
+/**
+ * Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"): `=`, `+`,
+ * `-`, `@`, and a leading tab or carriage return, which some spreadsheets skip before looking.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One cell's text. Every string is neutralised — agency ids, regions, reason codes, metric names
+ * and periods alike, whoever wrote them — by a leading single quote, which spreadsheets show as
+ * text and do not evaluate. Numbers are the report's own figures and stay numbers: a negative one
+ * is written as it is, so a spreadsheet still sums the column.
+ */
+export function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  const text = String(value);
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** RFC 4180 field quoting, after neutralising: a field with a comma, quote or line break is quoted, quotes doubled. */
 function field(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
+  const text = cellText(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -1,4 +1,3 @@
-import { flatten, toCsv } from './csv';
 import { capacityRefusalShare, continuityFigures, outcomeFigures, referralFigures, ReferralRow, refusalFigures, under25Figures } from './figures';
 import { percentile } from './statistics';
 import { periodStart, timeline } from './timeline';
@@ -78,18 +77,6 @@ describe('the under-25 goal and key-worker continuity', () => {
     expect(under25Figures([{ inWorkOrTraining: true }, { inWorkOrTraining: false }, { inWorkOrTraining: true }, { inWorkOrTraining: false }])).toEqual({ known: 4, inWorkOrTraining: 2, share: 0.5 });
     expect(under25Figures([])).toEqual({ known: 0, inWorkOrTraining: 0, share: null });
     expect(continuityFigures([{ keyWorkers: 1, assignments: 1 }, { keyWorkers: 2, assignments: 3 }])).toEqual({ clientsWithKeyWorker: 2, keptOneKeyWorker: 1, keyWorkerChanges: 2, share: 0.5 });
-  });
-});
-
-describe('CSV export', () => {
-  it('quotes fields with commas, quotes and line breaks, and flattens nested figures to dotted metrics', () => {
-    expect(toCsv(['a', 'b'], [{ a: 'x,y', b: 'say "hi"' }, { a: null, b: 'line\nbreak' }])).toBe('a,b\r\n"x,y","say ""hi"""\r\n,"line\nbreak"\r\n');
-    expect(flatten({ referrals: { sent: 3, byReason: { 'no-capacity': 1 } }, share: null, ids: ['a', 'b'] })).toEqual([
-      { metric: 'referrals.sent', value: 3 },
-      { metric: 'referrals.byReason.no-capacity', value: 1 },
-      { metric: 'share', value: null },
-      { metric: 'ids', value: 'a b' },
-    ]);
   });
 });
 

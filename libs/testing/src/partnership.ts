@@ -24,8 +24,29 @@ export async function enrolAgencies(platform: TestPlatform, agencies: readonly A
     });
     if (![201, 409].includes(created.status)) throw new Error(`registering ${a.id}: ${created.status} ${JSON.stringify(created.body)}`);
     if (a.signed === false) continue;
-    const signed = await http('POST', platform.url('agency-directory', `/agencies/${a.id}/signatures`), { token: coordinator, body: { agreementVersion } });
+    const signed = await signWhenPublished(platform, coordinator, a.id, agreementVersion);
     if (signed.status !== 200) throw new Error(`signing for ${a.id}: ${signed.status} ${JSON.stringify(signed.body)}`);
+  }
+}
+
+/**
+ * Signs a version of the agreement for an agency, waiting while the directory has not yet heard
+ * of the version's publication (it arrives as an event from the referral service): that refusal,
+ * `AGREEMENT.UNKNOWN_VERSION`, is retried for a while; any other answer is returned.
+ */
+export async function signWhenPublished(platform: TestPlatform, token: string, agencyId: string, agreementVersion: string, timeoutMs = 30000): Promise<HttpResult> {
+  let last: HttpResult | undefined;
+  try {
+    return await waitFor(
+      async () => {
+        last = await http('POST', platform.url('agency-directory', `/agencies/${agencyId}/signatures`), { token, body: { agreementVersion } });
+        return last.body?.code === 'AGREEMENT.UNKNOWN_VERSION' ? undefined : last;
+      },
+      { what: `the directory to know agreement version ${agreementVersion}`, timeoutMs, intervalMs: 200 },
+    );
+  } catch (error) {
+    if (last) return last;
+    throw error;
   }
 }
 

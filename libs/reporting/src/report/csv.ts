@@ -35,3 +35,18 @@ export function flatten(value: unknown, prefix = ''): { metric: string; value: u
   }
   return [{ metric: prefix, value: Array.isArray(value) ? value.join(' ') : value }];
 }
+
+/** What a suppressed figure shows in an export and on the dashboard: fewer than k clients. */
+export const suppressedMark = (k: number): string => `<${k}`;
+
+/**
+ * A report (or a row of one) as `metric → value`, with each suppressed figure marked `<k` rather
+ * than left blank, so a reader tells "suppressed" from "none"; `suppressed` itself is not a metric.
+ */
+export function flattenPublished(report: { suppressed: readonly string[] } & object, k: number, leaveOut: readonly string[] = []): { metric: string; value: unknown }[] {
+  const hidden = new Set(report.suppressed);
+  const { suppressed: _suppressed, ...figures } = report;
+  return flatten(figures)
+    .filter((m) => !leaveOut.some((name) => m.metric === name || m.metric.startsWith(`${name}.`)))
+    .map((m) => (hidden.has(m.metric) ? { metric: m.metric, value: suppressedMark(k) } : m));
+}

@@ -1,5 +1,5 @@
 import { flattenPublished, toCsv } from './csv';
-import { ReferralRow } from './figures';
+import { ReferralRow, RefusalRow } from './figures';
 import { agencyTable, partnershipSummary, referralCounts, SummaryRows, timelineReport } from './reports';
 
 const K = 5;
@@ -8,11 +8,13 @@ const referral = (clientId: string, over: Partial<ReferralRow> = {}): ReferralRo
 const accepted = (clientId: string, over: Partial<ReferralRow> = {}) => referral(clientId, { status: 'completed', answer: 'accepted', answeredAt: at(5, 11), ...over });
 const rejected = (clientId: string, reason: string, over: Partial<ReferralRow> = {}) => referral(clientId, { status: 'rejected', answer: 'rejected', rejectReason: reason, answeredAt: at(5, 12), ...over });
 const clients = (n: number, prefix = 'c') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
-const noRows: SummaryRows = { referrals: [], refusals: [], refusalCodes: ['UA-5', 'UA-7'], outcomes: [], under25: [], continuity: [] };
+/** The rows of a summary, refusals with the agency that acted, so the per-agency view can be read from them too. */
+type Rows = Omit<SummaryRows, 'refusals'> & { refusals: (RefusalRow & { agencyId: string | null })[] };
+const noRows: Rows = { referrals: [], refusals: [], refusalCodes: ['UA-5', 'UA-7'], outcomes: [], under25: [], continuity: [] };
 const everyone = () => true;
 
 /** The e2e scenario's shape: five young clients accepted and placed, five older ones rejected and waiting. */
-function partnership(): SummaryRows {
+function partnership(): Rows {
   const young = clients(5, 'y');
   const older = clients(5, 'o');
   return {
@@ -30,9 +32,9 @@ function partnership(): SummaryRows {
 
 describe('a report narrowed to one client', () => {
   // a one-instant period (or any filter) that leaves one client: their referral, its answer time, their refusal, their job
-  const one: SummaryRows = {
+  const one: Rows = {
     referrals: [accepted('x', { answeredAt: at(5, 10) })],
-    refusals: [{ clientId: 'x', code: 'UA-5' }],
+    refusals: [{ clientId: 'x', code: 'UA-5', agencyId: 'a' }],
     refusalCodes: ['UA-5', 'UA-7'],
     outcomes: [{ clientId: 'x', outcome: 'job-entry', credited: 'a', contributing: [] }],
     under25: [{ clientId: 'x', inWorkOrTraining: true }],

@@ -67,21 +67,25 @@ describe('a report narrowed to one client', () => {
     const with_ = (n: number) => partnershipSummary({ ...noRows, referrals: clients(n).map((c) => accepted(c)) }, everyone, K);
     expect(with_(4).referrals.sent).toBeNull();
     expect(with_(5).referrals).toMatchObject({ sent: 5, accepted: 5, rejected: 0, expired: 0, completed: 5 });
-    expect(with_(5).suppressed).toEqual([]);
+    expect(with_(5).suppressed.filter((name) => name.startsWith('referrals.'))).toEqual([]);
+    // the sections with no rows at all (refusals, outcomes, ...) are about nobody: suppressed
+    expect(with_(5).refusals.total).toBeNull();
     // many referrals of four clients are still four clients
     expect(partnershipSummary({ ...noRows, referrals: clients(4).flatMap((c) => [accepted(c), accepted(c), rejected(c, 'other')]) }, everyone, K).referrals.sent).toBeNull();
   });
 });
 
 describe('the partnership summary', () => {
-  it('publishes every figure that rests on at least k clients, zeros of sections with no rows included', () => {
+  it('publishes every figure that rests on at least k clients, and no zero of a section with no rows', () => {
     const summary = partnershipSummary(partnership(), everyone, K);
     expect(summary.suppressed).toEqual([]);
     expect(summary.referrals).toMatchObject({ sent: 20, received: 20, accepted: 5, rejected: 10, expired: 0, completed: 5, rejectedByReason: { 'no-capacity': 5, 'not-eligible': 5, other: 0 } });
     expect(summary.refusals).toMatchObject({ total: 5, byRule: { 'UA-5': 5, 'UA-7': 0 }, duplicatesPrevented: 5, capacityRefused: 0 });
     expect(summary.capacityRefusalShare).toBe(0.25);
     expect(summary.under25).toEqual({ known: 5, inWorkOrTraining: 5, share: 1 });
-    expect(partnershipSummary({ ...partnership(), refusals: [] }, everyone, K).refusals).toMatchObject({ total: 0, duplicatesPrevented: 0 });
+    // no refusal at all: "none" would speak about nobody (another section's clients were chosen
+    // another way: by registration, not by the period), so it reads "fewer than five"
+    expect(partnershipSummary({ ...partnership(), refusals: [] }, everyone, K).refusals).toMatchObject({ total: null, duplicatesPrevented: null });
   });
 
   it('suppresses a small cell of a breakdown and the next smallest beside it, and the share computed from it', () => {
@@ -129,9 +133,13 @@ describe('the per-agency view', () => {
       ['e', 0, 0, 0],
     ]);
     expect(table.find((r) => r.agencyId === 'c')?.suppressed).toEqual(expect.arrayContaining(['sent', 'received', 'expired', 'timeToAnswerSeconds.median']));
-    // (and the share turned away for lack of capacity, computed from what d received)
-    expect(table.find((r) => r.agencyId === 'd')?.suppressed).toEqual(['received', 'capacityRefusalShare']);
-    expect(table.find((r) => r.agencyId === 'a')?.suppressed).toEqual(['sent']);
+    // (and the share turned away for lack of capacity, computed from what d received; the table has
+    // no refusal and no outcome at all, so those zeros speak about nobody, in every row)
+    // (the share is computed from refusals too)
+    const nobody = ['capacityRefusalShare', 'refusals', 'outcomesCredited', 'outcomesContributedTo'];
+    expect(table.find((r) => r.agencyId === 'd')?.suppressed).toEqual(['received', ...nobody]);
+    expect(table.find((r) => r.agencyId === 'a')?.suppressed).toEqual(['sent', ...nobody]);
+    expect(table.find((r) => r.agencyId === 'e')?.suppressed).toEqual(nobody);
     // nobody accepted anything: a zero column total says every agency's is zero, so there is nothing to protect
     expect(table.every((r) => r.suppressed.includes('accepted') === (r.agencyId === 'c'))).toBe(true);
   });
@@ -175,7 +183,10 @@ describe('exports of a published report', () => {
     const lines = toCsv(['metric', 'value'], flattenPublished(summary, K)).split('\r\n');
     expect(lines).toEqual(expect.arrayContaining(['referrals.sent,<5', 'referrals.timeToAnswerSeconds.median,<5', 'capacityRefusalShare,<5']));
     expect(lines.some((l) => l.startsWith('suppressed'))).toBe(false);
-    const shown = partnershipSummary({ ...partnership(), under25: [] }, everyone, K);
-    expect(toCsv(['metric', 'value'], flattenPublished(shown, K)).split('\r\n')).toEqual(expect.arrayContaining(['referrals.sent,20', 'under25.known,0', 'under25.share,']));
+    // nothing answered yet: the median is blank (there is none), not <5
+    const waiting = partnershipSummary({ ...noRows, referrals: clients(6).map((c) => referral(c)) }, everyone, K);
+    expect(toCsv(['metric', 'value'], flattenPublished(waiting, K)).split('\r\n')).toEqual(
+      expect.arrayContaining(['referrals.sent,6', 'referrals.timeToAnswerSeconds.answered,0', 'referrals.timeToAnswerSeconds.median,', 'under25.known,<5']),
+    );
   });
 });

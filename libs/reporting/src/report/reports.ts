@@ -70,15 +70,6 @@ export interface SummaryRows {
   readonly continuity: readonly { clientId: string; keyWorkers: number; assignments: number }[];
 }
 
-/**
- * A section with no rows at all (no refusals, say) speaks about every client of the report: "none
- * of them was refused". Its zeros get the report's population, so they are shown when the report
- * has at least k clients and suppressed like the rest when it has fewer.
- */
-function section<T>(measured: Measured<T>, all: number): SuppressionPlan {
-  return measured.population.size > 0 ? measured.plan : { ...measured.plan, cells: measured.plan.cells.map((c) => ({ ...c, population: all })) };
-}
-
 export function summaryMeasures(rows: SummaryRows, inScope: InScope): Measured<SummaryFigures> {
   const referrals = referralMeasures(rows.referrals, inScope);
   const refusals = refusalMeasures(rows.refusals, rows.refusalCodes);
@@ -86,7 +77,7 @@ export function summaryMeasures(rows: SummaryRows, inScope: InScope): Measured<S
   const under25 = under25Measures(rows.under25);
   const continuity = continuityMeasures(rows.continuity);
   const population = new Set([...referrals.population, ...refusals.population, ...outcomes.population, ...under25.population, ...continuity.population]);
-  const share: Cell = { path: ['capacityRefusalShare'], value: 0, clients: 0, population: new Set([...referrals.population, ...refusals.population]).size || population.size };
+  const share: Cell = { path: ['capacityRefusalShare'], value: 0, clients: 0, population: new Set([...referrals.population, ...refusals.population]).size };
   return {
     figures: {
       referrals: referrals.figures,
@@ -97,11 +88,11 @@ export function summaryMeasures(rows: SummaryRows, inScope: InScope): Measured<S
       keyWorkerContinuity: continuity.figures,
     },
     plan: merge(
-      nest(section(referrals, population.size), ['referrals']),
-      nest(section(refusals, population.size), ['refusals']),
-      nest(section(outcomes, population.size), ['outcomes']),
-      nest(section(under25, population.size), ['under25']),
-      nest(section(continuity, population.size), ['keyWorkerContinuity']),
+      nest(referrals.plan, ['referrals']),
+      nest(refusals.plan, ['refusals']),
+      nest(outcomes.plan, ['outcomes']),
+      nest(under25.plan, ['under25']),
+      nest(continuity.plan, ['keyWorkerContinuity']),
       { cells: [share], breakdowns: [], derivations: [capacityShareDerivation(['capacityRefusalShare'], ['referrals'], ['refusals'])] },
     ),
     population,
@@ -160,11 +151,11 @@ function outcomeTally(rows: readonly OutcomeRow[], inScope: InScope): { tally: T
 /**
  * One row per agency, each computed from the same rows as the summary. Only an agency's total of
  * refusals is shown; its refusals for lack of capacity stay in the plan, unpublished, because the
- * share turned away for lack of capacity is computed from them. A zero speaks about the clients
- * the agency has anything to do with in the selection (referrals, refusals, outcomes); an agency
- * with none speaks about every client of the table ("none of them was referred by this agency"),
- * so its zeros are shown when the table has at least k clients, and suppressed like everything
- * else when it has fewer.
+ * share turned away for lack of capacity is computed from them. A zero speaks about the agency's
+ * clients in its section (referrals, refusals or outcomes: each is selected its own way); an
+ * agency with none in a section speaks about every client of that section of the table ("none of
+ * them was referred by this agency"), so its zeros there are shown when the table's section has
+ * at least k clients, and suppressed like everything else when it has fewer.
  */
 export function agencyTableMeasures(
   agencies: readonly AgencyRow[],
@@ -178,8 +169,7 @@ export function agencyTableMeasures(
     refusals: refusalTally(rows.refusals.filter((r) => r.agencyId !== null && inSelection.has(r.agencyId))),
     outcomes: outcomeTally(rows.outcomes, overallScope),
   };
-  const tablePopulation = new Set([...overall.referrals.population, ...overall.refusals.population, ...overall.outcomes.population]).size;
-  const withPopulation = (cells: readonly Cell[], own: number, table: number): Cell[] => cells.map((c) => ({ ...c, population: own > 0 ? own : table }));
+  const withPopulation = (cells: readonly Cell[], own: ReadonlySet<string>, table: ReadonlySet<string>): Cell[] => cells.map((c) => ({ ...c, population: own.size > 0 ? own.size : table.size }));
 
   const byAgency = new Map<string, ReferralRow[]>();
   for (const r of rows.referrals) {
@@ -192,14 +182,13 @@ export function agencyTableMeasures(
     const ownRefusals = rows.refusals.filter((r) => r.agencyId === a.agencyId);
     const refusals = refusalTally(ownRefusals);
     const outcomes = outcomeTally(rows.outcomes, scope);
-    const own = new Set([...referrals.population, ...refusals.population, ...outcomes.population]).size;
     const share: Cell = { path: ['capacityRefusalShare'], value: 0, clients: 0, population: 0 };
     plans.push(
       nest(
         merge(
-          { ...referrals.plan, cells: withPopulation(referrals.plan.cells, own, tablePopulation) },
+          { ...referrals.plan, cells: withPopulation([...referrals.plan.cells, share], referrals.population, overall.referrals.population) },
           {
-            cells: withPopulation([...refusals.tally.cells(0), ...outcomes.tally.cells(0), share], own, tablePopulation),
+            cells: [...withPopulation(refusals.tally.cells(0), refusals.population, overall.refusals.population), ...withPopulation(outcomes.tally.cells(0), outcomes.population, overall.outcomes.population)],
             breakdowns: [{ total: ['refusals'], parts: [['#refusals', 'capacityRefused'], ['#refusals', 'other']] }],
             derivations: [capacityShareDerivation(['capacityRefusalShare'], [], ['#refusals'])],
           },
@@ -224,7 +213,7 @@ export function agencyTableMeasures(
     ...overall.referrals.plan.cells.filter((c) => (c.path.length === 1 && ADDITIVE.includes(c.path[0])) || c.path[0] === 'rejectedByReason'),
     ...overall.refusals.tally.cells(overall.refusals.population.size).filter((c) => c.path[0] === 'refusals'),
     ...overall.outcomes.tally.cells(overall.outcomes.population.size).filter((c) => c.path[0] === 'outcomesCredited'),
-  ].map((c) => ({ ...c, path: ['#total', ...c.path], population: tablePopulation, kind: 'external' }));
+  ].map((c) => ({ ...c, path: ['#total', ...c.path], kind: 'external' }));
   const reasons = Object.keys(overall.referrals.figures.rejectedByReason);
   const columns: Breakdown[] = [...ADDITIVE.map((f): Path => [f]), ...reasons.map((r): Path => ['rejectedByReason', r])].map((figure) => ({
     total: ['#total', ...figure],

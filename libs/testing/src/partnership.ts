@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { TestPlatform, http, HttpResult } from './platform';
 import { tokenFor } from './identity';
 import { waitFor } from './wait';
@@ -124,5 +125,24 @@ export function refusalCode(fn: () => unknown): string | undefined {
     return undefined;
   } catch (error) {
     return (error as { getResponse(): { code: string } }).getResponse().code;
+  }
+}
+
+/**
+ * The reporting projection's rows for a referral or a client's referrals. Reports publish no
+ * figure resting on fewer than five clients, so a test that follows one client's referral into
+ * reporting reads the projection itself.
+ */
+export async function projectedReferrals(platform: TestPlatform, where: { referralId: string } | { clientId: string }): Promise<{ referralId: string; toAgencyId: string; status: string }[]> {
+  const db = new Client({ connectionString: platform.databases.reporting });
+  await db.connect();
+  try {
+    const { rows } = await db.query(
+      'SELECT referral_id, to_agency_id, status FROM referral_fact WHERE ($1::uuid IS NULL OR referral_id = $1) AND ($2::text IS NULL OR client_id = $2) ORDER BY requested_at',
+      ['referralId' in where ? where.referralId : null, 'clientId' in where ? where.clientId : null],
+    );
+    return rows.map((r) => ({ referralId: r.referral_id, toAgencyId: r.to_agency_id, status: r.status }));
+  } finally {
+    await db.end();
   }
 }

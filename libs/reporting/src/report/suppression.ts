@@ -145,11 +145,12 @@ export function suppress(plan: SuppressionPlan, k: number): Path[] {
    * its total being known and beyond this report's reach (another report's figure, or one never
    * published but known), and every other part known and beyond reach too.
    */
+  const partOf = new Map<string, Breakdown[]>();
+  for (const b of plan.breakdowns) for (const p of b.parts) partOf.set(keyOf(p), [...(partOf.get(keyOf(p)) ?? []), b]);
   const exposed = (path: Path, known: ReadonlySet<string>): boolean =>
-    plan.breakdowns.some((b) => {
-      const parts = b.parts.filter((p) => keyOf(p) !== keyOf(path));
-      if (parts.length === b.parts.length || kind(b.total) === 'published' || !known.has(keyOf(b.total))) return false;
-      return parts.every((p) => known.has(keyOf(p)) && kind(p) !== 'published');
+    (partOf.get(keyOf(path)) ?? []).some((b) => {
+      if (kind(b.total) === 'published' || !known.has(keyOf(b.total))) return false;
+      return b.parts.every((p) => keyOf(p) === keyOf(path) || (known.has(keyOf(p)) && kind(p) !== 'published'));
     });
   const take = (path: Path): boolean => {
     if (kind(path) !== 'published' || isSuppressed(path)) return false;

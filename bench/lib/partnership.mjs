@@ -21,7 +21,14 @@ export async function enrolAgencies(platform, agencies) {
   await pool(agencies.length, 8, async (i) => {
     const a = agencies[i];
     must(`registering ${a.id}`, await request('POST', platform.url('agency-directory', '/agencies'), { token: coordinator, body: { id: a.id, name: `Bench agency ${a.id}`, stakeholderType: a.stakeholderType, region: a.region } }), 201, 409);
-    must(`signing for ${a.id}`, await request('POST', platform.url('agency-directory', `/agencies/${a.id}/signatures`), { token: coordinator, body: { agreementVersion: '1' } }), 200);
+    // the directory learns of version 1 from the referral service's event, a moment after start-up
+    let signed;
+    for (let attempt = 0; attempt < 60; attempt += 1) {
+      signed = await request('POST', platform.url('agency-directory', `/agencies/${a.id}/signatures`), { token: coordinator, body: { agreementVersion: '1' } });
+      if (signed.body?.code !== 'AGREEMENT.UNKNOWN_VERSION') break;
+      await new Promise((ok) => setTimeout(ok, 500));
+    }
+    must(`signing for ${a.id}`, signed, 200);
   });
 }
 

@@ -40,6 +40,21 @@ const expect = (what, res, ...ok) => {
   return res;
 };
 
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+/**
+ * Signs a version for an agency. The directory learns of published versions from the referral
+ * service's events, so on a fresh platform version 1 may reach it a moment after the services are
+ * up: `AGREEMENT.UNKNOWN_VERSION` is retried for up to 30 seconds.
+ */
+async function sign(agencyId, agreementVersion, token) {
+  for (let attempt = 0; ; attempt += 1) {
+    const res = await call('POST', `${directory_url}/agencies/${agencyId}/signatures`, { agreementVersion }, token);
+    if (res.body?.code !== 'AGREEMENT.UNKNOWN_VERSION' || attempt >= 60) return res;
+    await sleep(500);
+  }
+}
+
 let created = 0;
 for (const { id, ...profile } of directory.agencies) {
   const res = expect(`registering ${id}`, await call('POST', `${directory_url}/agencies`, { id, ...profile }, coordinator), 201, 409);
@@ -58,14 +73,13 @@ for (const agency of directory.agencies) {
     offered += 1;
   }
   if (!directory.unsigned.includes(agency.id)) {
-    expect(`signing for ${agency.id}`, await call('POST', `${directory_url}/agencies/${agency.id}/signatures`, { agreementVersion: directory.agreementVersion }, token), 200);
+    expect(`signing for ${agency.id}`, await sign(agency.id, directory.agreementVersion, token), 200);
   }
 }
 log(`${directory.services.length} demo services (${offered} new); every agency but ${directory.unsigned.join(', ')} signed agreement version ${directory.agreementVersion}`);
 
 // --- clients, consent and referrals: the agreement at work, refusing something under each rule ---
 const journeyUrl = `http://127.0.0.1:${process.env.CLIENT_JOURNEY_PORT ?? 3003}`;
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const coordinatorOf = coordinator;
 
 /** Fictional people only. Registering the same person again answers with the existing record. */

@@ -1,5 +1,5 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { serviceInfrastructure } from '@umbrella/messaging';
+import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { Messaging, serviceInfrastructure } from '@umbrella/messaging';
 import { ServiceConfig } from '@umbrella/platform';
 import { Agency } from './agency.entity';
 import { ImportHsdsHandler } from './commands/import-hsds/import-hsds.handler';
@@ -17,17 +17,29 @@ import { ServiceLifecycleHttpController } from './commands/update-capacity/updat
 import { DirectoryTables1732400000200 } from './migrations/1732400000200-directory-tables';
 import { HsdsDirectory1732400000210 } from './migrations/1732400000210-hsds-directory';
 import { ServiceSearchArrays1732400000220 } from './migrations/1732400000220-service-search-arrays';
+import { AgreementVersions1732400000230 } from './migrations/1732400000230-agreement-versions';
+import { AGREEMENTS_CONSUMER, AGREEMENTS_HANDLERS, AGREEMENTS_TOPICS } from './projections/agreement-versions.projection';
 import { GetAgenciesHttpController } from './queries/get-agencies/get-agencies.http.controller';
 import { HsdsHttpController } from './queries/hsds/hsds.http.controller';
 import { InformationPackHttpController } from './queries/information-pack/information-pack.http.controller';
 import { SearchServicesHttpController } from './queries/search-services/search-services.http.controller';
+
+/** The directory learns which versions of the agreement exist from the referral service, their owner. */
+@Injectable()
+class DirectoryConsumers implements OnModuleInit {
+  constructor(private readonly messaging: Messaging) {}
+
+  onModuleInit(): void {
+    this.messaging.registerConsumer({ name: AGREEMENTS_CONSUMER, topics: AGREEMENTS_TOPICS, handlers: AGREEMENTS_HANDLERS });
+  }
+}
 
 @Module({})
 export class AgencyDirectoryModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: AgencyDirectoryModule,
-      imports: serviceInfrastructure(config, { service: 'agency-directory', entities: [Agency], migrations: [DirectoryTables1732400000200, HsdsDirectory1732400000210, ServiceSearchArrays1732400000220], publishes: true }),
+      imports: serviceInfrastructure(config, { service: 'agency-directory', entities: [Agency], migrations: [DirectoryTables1732400000200, HsdsDirectory1732400000210, ServiceSearchArrays1732400000220, AgreementVersions1732400000230], publishes: true }),
       controllers: [
         RegisterAgencyHttpController,
         UpdateAgencyHttpController,
@@ -40,7 +52,7 @@ export class AgencyDirectoryModule {
         ImportHsdsHttpController,
         HsdsHttpController,
       ],
-      providers: [RegisterAgencyHandler, UpdateAgencyHandler, OfferServiceHandler, ServiceLifecycleHandler, SignaturesHandler, ImportHsdsHandler],
+      providers: [DirectoryConsumers, RegisterAgencyHandler, UpdateAgencyHandler, OfferServiceHandler, ServiceLifecycleHandler, SignaturesHandler, ImportHsdsHandler],
     };
   }
 }

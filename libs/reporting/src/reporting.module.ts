@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { serviceInfrastructure } from '@umbrella/messaging';
-import { ServiceConfig } from '@umbrella/platform';
 import { RebuildProjectionsHttpController } from './commands/rebuild-projections/rebuild-projections.http.controller';
 import { ReportingTables1732400000400 } from './migrations/1732400000400-reporting-tables';
 import { ReportingProjections1732400000410 } from './migrations/1732400000410-reporting-projections';
@@ -11,17 +10,19 @@ import { EventCatalogueHttpController } from './queries/event-catalogue/event-ca
 import { PartnershipReportHttpController } from './queries/partnership-report/partnership-report.http.controller';
 import { ReferralReportHttpController } from './queries/referral-report/referral-report.http.controller';
 import { ReportService } from './report/report.service';
+import { REPORT_SETTINGS, ReportingConfig, reportSettings } from './reporting.config';
 
 export { REPORTING_CONSUMER } from './projections/projection-runner';
+export { DEFAULT_REPORT_MIN_CLIENTS, ReportingConfig } from './reporting.config';
 
 @Module({})
 export class ReportingModule {
-  static forRoot(config: ServiceConfig): DynamicModule {
+  static forRoot(config: ReportingConfig): DynamicModule {
     return {
       module: ReportingModule,
       imports: serviceInfrastructure(config, { service: 'reporting', migrations: [ReportingTables1732400000400, ReportingProjections1732400000410, ReferralFactsStream1732400000420], publishes: true }),
       controllers: [ReferralReportHttpController, PartnershipReportHttpController, RebuildProjectionsHttpController, EventCatalogueHttpController, DashboardHttpController],
-      providers: [ProjectionRunner, ReportService],
+      providers: [ProjectionRunner, ReportService, { provide: REPORT_SETTINGS, useValue: reportSettings(config) }],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainOfSupport } from '@umbrella/contracts';
+import { Client } from 'pg';
 import { TestPlatform, http, HttpResult } from './platform';
 import { tokenFor } from './identity';
 import { waitFor } from './wait';
@@ -46,8 +47,29 @@ export async function enrolAgencies(platform: TestPlatform, agencies: readonly A
       if (offered.status !== 201) throw new Error(`offering ${domain} at ${a.id}: ${offered.status} ${JSON.stringify(offered.body)}`);
     }
     if (a.signed === false) continue;
-    const signed = await http('POST', platform.url('agency-directory', `/agencies/${a.id}/signatures`), { token: coordinator, body: { agreementVersion } });
+    const signed = await signWhenPublished(platform, coordinator, a.id, agreementVersion);
     if (signed.status !== 200) throw new Error(`signing for ${a.id}: ${signed.status} ${JSON.stringify(signed.body)}`);
+  }
+}
+
+/**
+ * Signs a version of the agreement for an agency, waiting while the directory has not yet heard
+ * of the version's publication (it arrives as an event from the referral service): that refusal,
+ * `AGREEMENT.UNKNOWN_VERSION`, is retried for a while; any other answer is returned.
+ */
+export async function signWhenPublished(platform: TestPlatform, token: string, agencyId: string, agreementVersion: string, timeoutMs = 30000): Promise<HttpResult> {
+  let last: HttpResult | undefined;
+  try {
+    return await waitFor(
+      async () => {
+        last = await http('POST', platform.url('agency-directory', `/agencies/${agencyId}/signatures`), { token, body: { agreementVersion } });
+        return last.body?.code === 'AGREEMENT.UNKNOWN_VERSION' ? undefined : last;
+      },
+      { what: `the directory to know agreement version ${agreementVersion}`, timeoutMs, intervalMs: 200 },
+    );
+  } catch (error) {
+    if (last) return last;
+    throw error;
   }
 }
 
@@ -189,5 +211,24 @@ export function refusalCode(fn: () => unknown): string | undefined {
     return undefined;
   } catch (error) {
     return (error as { getResponse(): { code: string } }).getResponse().code;
+  }
+}
+
+/**
+ * The reporting projection's rows for a referral or a client's referrals. Reports publish no
+ * figure resting on fewer than five clients, so a test that follows one client's referral into
+ * reporting reads the projection itself.
+ */
+export async function projectedReferrals(platform: TestPlatform, where: { referralId: string } | { clientId: string }): Promise<{ referralId: string; toAgencyId: string; status: string }[]> {
+  const db = new Client({ connectionString: platform.databases.reporting });
+  await db.connect();
+  try {
+    const { rows } = await db.query(
+      'SELECT referral_id, to_agency_id, status FROM referral_fact WHERE ($1::uuid IS NULL OR referral_id = $1) AND ($2::text IS NULL OR client_id = $2) ORDER BY requested_at',
+      ['referralId' in where ? where.referralId : null, 'clientId' in where ? where.clientId : null],
+    );
+    return rows.map((r) => ({ referralId: r.referral_id, toAgencyId: r.to_agency_id, status: r.status }));
+  } finally {
+    await db.end();
   }
 }

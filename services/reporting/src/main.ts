@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { ReportingModule } from '@umbrella/reporting';
-import { exitOnConfigError, loadConfig, runService, ServiceConfig } from '@umbrella/platform';
+import { ReportingConfig, ReportingModule } from '@umbrella/reporting';
+import { exitOnConfigError, loadConfig, runService } from '@umbrella/platform';
 
 async function main(): Promise<void> {
-  const config = loadConfig(ServiceConfig, process.env, { PORT: '3004' });
+  const config = loadConfig(ReportingConfig, process.env, { PORT: '3004' });
   await runService(
     {
       name: 'reporting',

@@ -1,10 +1,10 @@
-import { flatten, toCsv } from './csv';
 import { capacityRefusalShare, continuityFigures, outcomeFigures, referralFigures, ReferralRow, refusalFigures, under25Figures } from './figures';
 import { percentile } from './statistics';
 import { periodStart, timeline } from './timeline';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1) + s * 1000);
-const row = (over: Partial<ReferralRow>): ReferralRow => ({ from: 'a', to: 'b', status: 'requested', answer: null, rejectReason: null, requestedAt: at(0), answeredAt: null, ...over });
+let client = 0;
+const row = (over: Partial<ReferralRow>): ReferralRow => ({ clientId: `c${(client += 1)}`, from: 'a', to: 'b', status: 'requested', answer: null, rejectReason: null, requestedAt: at(0), answeredAt: null, ...over });
 
 describe('percentile (nearest rank)', () => {
   it('gives the median and 90th percentile of a list, and null for none', () => {
@@ -31,7 +31,7 @@ describe('referral figures', () => {
       received: 4,
       accepted: 1,
       rejected: 2,
-      rejectedByReason: { 'no-capacity': 1, 'not-eligible': 1 },
+      rejectedByReason: { 'not-eligible': 1, 'no-capacity': 1, 'could-not-contact': 0, 'client-declined': 0, 'already-served-elsewhere': 0, 'referred-elsewhere': 0, 'consent-withdrawn': 0, other: 0, unknown: 0 },
       expired: 1,
       completed: 1,
       enteredInError: 1,
@@ -47,15 +47,18 @@ describe('referral figures', () => {
 
 describe('refusals and capacity', () => {
   it('names what the agreement prevented, and the share turned away for lack of capacity', () => {
-    const refusals = refusalFigures([
-      { code: 'UA-5', n: 2 },
-      { code: 'UA-4', n: 1 },
-      { code: 'UA-9', n: 1 },
-      { code: 'UA-6', n: 1 },
-      { code: 'UA-7', n: 1 },
-      { code: 'REFERRAL.ILLEGAL_TRANSITION', n: 3 },
-    ]);
-    expect(refusals).toMatchObject({ total: 9, duplicatesPrevented: 2, competingClaimsBlocked: 2, loopsPrevented: 1, capacityRefused: 1 });
+    const refused = (code: string, n: number) => Array.from({ length: n }, (_, i) => ({ clientId: `${code}-${i}`, code }));
+    const refusals = refusalFigures([...refused('UA-5', 2), ...refused('UA-4', 1), ...refused('UA-9', 1), ...refused('UA-6', 1), ...refused('UA-7', 1), ...refused('REFERRAL.ILLEGAL_TRANSITION', 3)]);
+    expect(refusals).toEqual({
+      total: 9,
+      byRule: { 'UA-5': 2, 'UA-4': 1, 'UA-9': 1, 'UA-6': 1, 'UA-7': 1, 'REFERRAL.ILLEGAL_TRANSITION': 3 },
+      duplicatesPrevented: 2,
+      competingClaimsBlocked: 2,
+      loopsPrevented: 1,
+      capacityRefused: 1,
+    });
+    // the rules listed whatever the rows: a rule with no refusal shows 0
+    expect(refusalFigures([], ['UA-1', 'UA-5']).byRule).toEqual({ 'UA-1': 0, 'UA-5': 0 });
     const referrals = referralFigures([row({ answer: 'rejected', rejectReason: 'no-capacity', answeredAt: at(1) }), row({}), row({})], () => true);
     expect(capacityRefusalShare(referrals, refusals)).toBe(0.5);
   });
@@ -64,9 +67,9 @@ describe('refusals and capacity', () => {
 describe('outcomes', () => {
   it('credits each outcome to one agency and counts contributions separately, never twice', () => {
     const rows = [
-      { outcome: 'job-entry', credited: 'a', contributing: ['b', 'c'] },
-      { outcome: 'job-entry', credited: 'b', contributing: ['a'] },
-      { outcome: 'training-started', credited: 'c', contributing: [] },
+      { clientId: 'x', outcome: 'job-entry', credited: 'a', contributing: ['b', 'c'] },
+      { clientId: 'y', outcome: 'job-entry', credited: 'b', contributing: ['a'] },
+      { clientId: 'z', outcome: 'training-started', credited: 'c', contributing: [] },
     ];
     expect(outcomeFigures(rows, () => true)['job-entry']).toEqual({ credited: 2, contributedTo: 2 });
     expect(outcomeFigures(rows, (id) => id === 'a')).toMatchObject({ 'job-entry': { credited: 1, contributedTo: 1 }, 'training-started': { credited: 0, contributedTo: 0 } });
@@ -75,21 +78,9 @@ describe('outcomes', () => {
 
 describe('the under-25 goal and key-worker continuity', () => {
   it('gives shares of the clients concerned', () => {
-    expect(under25Figures([{ inWorkOrTraining: true }, { inWorkOrTraining: false }, { inWorkOrTraining: true }, { inWorkOrTraining: false }])).toEqual({ known: 4, inWorkOrTraining: 2, share: 0.5 });
+    expect(under25Figures([true, false, true, false].map((inWorkOrTraining, i) => ({ clientId: `y${i}`, inWorkOrTraining })))).toEqual({ known: 4, inWorkOrTraining: 2, share: 0.5 });
     expect(under25Figures([])).toEqual({ known: 0, inWorkOrTraining: 0, share: null });
-    expect(continuityFigures([{ keyWorkers: 1, assignments: 1 }, { keyWorkers: 2, assignments: 3 }])).toEqual({ clientsWithKeyWorker: 2, keptOneKeyWorker: 1, keyWorkerChanges: 2, share: 0.5 });
-  });
-});
-
-describe('CSV export', () => {
-  it('quotes fields with commas, quotes and line breaks, and flattens nested figures to dotted metrics', () => {
-    expect(toCsv(['a', 'b'], [{ a: 'x,y', b: 'say "hi"' }, { a: null, b: 'line\nbreak' }])).toBe('a,b\r\n"x,y","say ""hi"""\r\n,"line\nbreak"\r\n');
-    expect(flatten({ referrals: { sent: 3, byReason: { 'no-capacity': 1 } }, share: null, ids: ['a', 'b'] })).toEqual([
-      { metric: 'referrals.sent', value: 3 },
-      { metric: 'referrals.byReason.no-capacity', value: 1 },
-      { metric: 'share', value: null },
-      { metric: 'ids', value: 'a b' },
-    ]);
+    expect(continuityFigures([{ clientId: 'x', keyWorkers: 1, assignments: 1 }, { clientId: 'y', keyWorkers: 2, assignments: 3 }])).toEqual({ clientsWithKeyWorker: 2, keptOneKeyWorker: 1, keyWorkerChanges: 2, share: 0.5 });
   });
 });
 
@@ -105,7 +96,7 @@ describe('timeline', () => {
   it('gives the main figures per period, oldest first', () => {
     const points = timeline(
       [row({ requestedAt: new Date('2026-02-10T10:00:00Z'), answer: 'accepted', answeredAt: new Date('2026-02-10T11:00:00Z') }), row({ requestedAt: new Date('2026-01-05T10:00:00Z') })],
-      [{ outcome: 'job-entry', credited: 'b', contributing: [], occurredAt: new Date('2026-02-20T00:00:00Z') }],
+      [{ clientId: 'x', outcome: 'job-entry', credited: 'b', contributing: [], occurredAt: new Date('2026-02-20T00:00:00Z') }],
       () => true,
       'month',
     );

@@ -5,7 +5,7 @@ import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { Client } from 'pg';
 import { TOPICS } from '@umbrella/contracts';
-import { http, readTopic, REPO_ROOT, startPlatform, TestPlatform, tokenFor } from '../index';
+import { http, readTopic, REPO_ROOT, signWhenPublished, startPlatform, TestPlatform, tokenFor } from '../index';
 
 /**
  * The agency directory on the running service: HSDS-aligned records, needs-based search, capacity,
@@ -99,7 +99,7 @@ describe('agency directory', () => {
       [agencies.trust, tokens.trustAdmin],
       [agencies.homes, tokens.coordinator],
     ]) {
-      expect((await http('POST', url(`/agencies/${agency}/signatures`), { token, body: { agreementVersion: '1' } })).status).toBe(200);
+      expect((await signWhenPublished(platform, token, agency, '1')).status).toBe(200);
     }
   }, 120000);
 
@@ -298,6 +298,33 @@ describe('agency directory', () => {
       expect((await http('PUT', url('/services/not-a-uuid/capacity'), { token: tokens.coordinator, body: { available: 1 } })).status).toBe(400);
       expect((await http('PUT', url(`/services/${randomUUID()}/capacity`), { token: tokens.coordinator, body: { available: 1 } })).body.code).toBe('SERVICE.NOT_FOUND');
       expect((await http('PUT', url(`/agencies/${agencies.trust}`), { token: tokens.trustAdmin, body: { name: '' } })).status).toBe(400);
+    });
+  });
+
+  describe('versions an agency may sign', () => {
+    const late = `${region}-late`;
+    const version = `9-${run}`;
+    const signatures = async () => (await http('GET', url(`/agencies/${late}/signatures`), { token: tokens.coordinator })).body.map((x: { agreementVersion: string }) => x.agreementVersion);
+
+    it('refuses a version nobody published, then signs it once the referral service has published it', async () => {
+      expect((await http('POST', url('/agencies'), { token: tokens.coordinator, body: { id: late, name: 'Dir Late', stakeholderType: 'ngo', region } })).status).toBe(201);
+      const admin = await tokenFor('agency-admin', late);
+      for (const agreementVersion of [version, '42']) {
+        const refused = await http('POST', url(`/agencies/${late}/signatures`), { token: admin, body: { agreementVersion } });
+        expect(refused).toMatchObject({ status: 422, body: { code: 'AGREEMENT.UNKNOWN_VERSION' } });
+      }
+      expect(await signatures()).toEqual([]);
+
+      const active = await http('GET', platform.url('referral', '/agreements/active'), { token: tokens.coordinator });
+      const published = await http('POST', platform.url('referral', '/agreements'), { token: tokens.coordinator, body: { document: { ...active.body.document, version } } });
+      expect(published).toMatchObject({ status: 201, body: { version } });
+      // the directory hears of it by event: until then the same refusal, which a client retries
+      const signed = await signWhenPublished(platform, admin, late, version);
+      expect(signed).toMatchObject({ status: 200, body: { agencyId: late, agreementVersion: version, status: 'signed' } });
+      expect(await signatures()).toEqual([version]);
+      expect((await http('POST', url(`/agencies/${late}/signatures`), { token: admin, body: { agreementVersion: '42' } })).body.code).toBe('AGREEMENT.UNKNOWN_VERSION');
+      const messages = await readTopic(process.env.KAFKA_BROKERS as string, TOPICS.agencies.name, (m) => m.some((x) => x.key === late && x.headers['event-type'] === 'AgreementSigned'));
+      expect(messages.filter((x) => x.key === late && x.headers['event-type'] === 'AgreementSigned').map((x) => JSON.parse(x.value!).data.agreementVersion)).toEqual([version]);
     });
   });
 });

@@ -39,6 +39,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <p id="status" role="status"></p>
 <section id="tiles" aria-label="summary"></section>
 <section id="charts" aria-label="over time"></section>
+<p id="note"></p>
 <script src="dashboard.js"></script>
 </body>
 </html>
@@ -75,18 +76,25 @@ export const DASHBOARD_JS = `'use strict';
     return el;
   }
 
-  /** One bar per period; textContent only, so nothing from the server is ever parsed as markup. */
-  function barChart(title, series, points, colour) {
+  /** A figure resting on fewer than k clients is not sent: it is shown as "<k". */
+  function isSuppressed(report, name) { return report.suppressed.indexOf(name) >= 0; }
+
+  /**
+   * One bar per period; textContent only, so nothing from the server is ever parsed as markup. A
+   * suppressed figure is a short grey stub labelled "<k": there is no height to draw.
+   */
+  function barChart(title, series, points, colour, k) {
     var width = 420, height = 180, pad = 28;
-    var max = Math.max(1, Math.max.apply(null, points.map(function (p) { return p[series]; })));
+    var max = Math.max(1, Math.max.apply(null, points.map(function (p) { return p[series] || 0; })));
     var step = (width - pad * 2) / Math.max(1, points.length);
     var svg = text('svg', { viewBox: '0 0 ' + width + ' ' + height, width: '100%', role: 'img', 'aria-label': title, 'data-series': series });
     svg.appendChild(text('line', { x1: pad, y1: height - pad, x2: width - pad, y2: height - pad, stroke: '#8a97a5' }));
     svg.appendChild(text('text', { x: 2, y: pad, 'font-size': 10 }, String(max)));
     points.forEach(function (p, i) {
-      var h = ((height - pad * 2) * p[series]) / max;
-      var bar = text('rect', { x: pad + i * step + 2, y: height - pad - h, width: Math.max(2, step - 4), height: h, fill: colour, 'data-period': p.period, 'data-value': p[series] });
-      bar.appendChild(text('title', {}, p.period + ': ' + p[series]));
+      var hidden = isSuppressed(p, series);
+      var h = hidden ? 3 : ((height - pad * 2) * p[series]) / max;
+      var bar = text('rect', { x: pad + i * step + 2, y: height - pad - h, width: Math.max(2, step - 4), height: h, fill: hidden ? '#b8c2cc' : colour, 'data-period': p.period, 'data-value': hidden ? '' : p[series], 'data-suppressed': String(hidden) });
+      bar.appendChild(text('title', {}, p.period + ': ' + (hidden ? '<' + k : p[series])));
       svg.appendChild(bar);
       if (points.length <= 12) svg.appendChild(text('text', { x: pad + i * step + 2, y: height - 8, 'font-size': 9 }, p.period.slice(5)));
     });
@@ -121,25 +129,32 @@ export const DASHBOARD_JS = `'use strict';
     var timelineParams = new URLSearchParams(params);
     timelineParams.set('interval', document.getElementById('interval').value);
     Promise.all([get('reports/summary', params), get('reports/timeline', timelineParams)]).then(function (results) {
-      var s = results[0], points = results[1];
+      var s = results[0], points = results[1], k = s.minimumClients;
+      /** The summary's figure by its dotted name, formatted, or "<k" when suppressed. */
+      function figure(name, format) {
+        if (isSuppressed(s, name)) return '<' + k;
+        var value = name.split('.').reduce(function (o, key) { return o === null || o === undefined ? o : o[key]; }, s);
+        return format ? format(value) : value;
+      }
       var tiles = document.getElementById('tiles');
       tiles.replaceChildren(
-        tile('referrals sent', s.referrals.sent),
-        tile('accepted', s.referrals.accepted),
-        tile('rejected', s.referrals.rejected),
-        tile('completed', s.referrals.completed),
-        tile('median time to answer', duration(s.referrals.timeToAnswerSeconds.median)),
-        tile('refused for lack of capacity', pct(s.capacityRefusalShare)),
-        tile('duplicates prevented', s.refusals.duplicatesPrevented),
-        tile('under 25 in work or training', pct(s.under25.share)),
-        tile('kept one key worker', pct(s.keyWorkerContinuity.share))
+        tile('referrals sent', figure('referrals.sent')),
+        tile('accepted', figure('referrals.accepted')),
+        tile('rejected', figure('referrals.rejected')),
+        tile('completed', figure('referrals.completed')),
+        tile('median time to answer', figure('referrals.timeToAnswerSeconds.median', duration)),
+        tile('refused for lack of capacity', figure('capacityRefusalShare', pct)),
+        tile('duplicates prevented', figure('refusals.duplicatesPrevented')),
+        tile('under 25 in work or training', figure('under25.share', pct)),
+        tile('kept one key worker', figure('keyWorkerContinuity.share', pct))
       );
       document.getElementById('charts').replaceChildren(
-        barChart('Referrals sent', 'sent', points, '#2f6fb3'),
-        barChart('Referrals accepted', 'accepted', points, '#2f9e6b'),
-        barChart('Referrals rejected', 'rejected', points, '#c0583a'),
-        barChart('Outcomes credited', 'outcomesCredited', points, '#7a4fb0')
+        barChart('Referrals sent', 'sent', points, '#2f6fb3', k),
+        barChart('Referrals accepted', 'accepted', points, '#2f9e6b', k),
+        barChart('Referrals rejected', 'rejected', points, '#c0583a', k),
+        barChart('Outcomes credited', 'outcomesCredited', points, '#7a4fb0', k)
       );
+      document.getElementById('note').textContent = 'Figures resting on fewer than ' + k + ' clients are shown as <' + k + '.';
       status.textContent = '';
       document.body.setAttribute('data-loaded', 'true');
     }).catch(function (error) {

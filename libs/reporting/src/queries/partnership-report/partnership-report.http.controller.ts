@@ -2,9 +2,9 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@umbrella/platform';
 import { REPORT_READERS } from '../../access/reporting.access-policy';
-import { flatten, toCsv } from '../../report/csv';
+import { flattenPublished, toCsv } from '../../report/csv';
 import { ReportFilterDto, TimelineFilterDto } from '../../report/report-filter.dto';
-import { AgencyFigures, PartnershipSummary, ReportService } from '../../report/report.service';
+import { PartnershipSummary, PublishedAgencyFigures, ReportService } from '../../report/report.service';
 
 interface Reply {
   header(name: string, value: string): Reply;
@@ -16,7 +16,11 @@ const AGENCY_COLUMNS = [
   'timeToAnswerSeconds.median', 'timeToAnswerSeconds.p90', 'capacityRefusalShare', 'refusals', 'outcomesCredited', 'outcomesContributedTo',
 ];
 
-/** The partnership summary and the per-agency view, as JSON or CSV (`format=csv`); no personal data. */
+/**
+ * The partnership summary and the per-agency view, as JSON or CSV (`format=csv`); no personal
+ * data, and no figure resting on fewer than k distinct clients (null and named in `suppressed` in
+ * JSON, `<k` in CSV).
+ */
 @ApiTags('reports')
 @ApiBearerAuth()
 @Roles(...REPORT_READERS)
@@ -29,19 +33,17 @@ export class PartnershipReportHttpController {
   @ApiProduces('application/json', 'text/csv')
   async summary(@Query() filter: ReportFilterDto, @Res() reply: Reply): Promise<void> {
     const report: PartnershipSummary = await this.reports.summary(filter);
-    if (filter.format === 'csv') {
-      const { filters: _filters, ...figures } = report;
-      send(reply, 'summary', toCsv(['metric', 'value'], flatten(figures)));
-    } else reply.send(report);
+    if (filter.format === 'csv') send(reply, 'summary', toCsv(['metric', 'value'], flattenPublished(report, report.minimumClients, ['filters', 'minimumClients'])));
+    else reply.send(report);
   }
 
   @Get('agencies')
   @ApiOperation({ summary: 'Per-agency view: the same figures for each agency in the selection' })
   @ApiProduces('application/json', 'text/csv')
   async agencies(@Query() filter: ReportFilterDto, @Res() reply: Reply): Promise<void> {
-    const rows: AgencyFigures[] = await this.reports.perAgency(filter);
+    const rows: PublishedAgencyFigures[] = await this.reports.perAgency(filter);
     if (filter.format === 'csv') {
-      const flat = rows.map((r) => Object.fromEntries(flatten(r).map((m) => [m.metric, m.value])));
+      const flat = rows.map((r) => Object.fromEntries(flattenPublished(r, this.reports.minimumClients).map((m) => [m.metric, m.value])));
       send(reply, 'agencies', toCsv(AGENCY_COLUMNS, flat));
     } else reply.send(rows);
   }
@@ -51,8 +53,10 @@ export class PartnershipReportHttpController {
   @ApiProduces('application/json', 'text/csv')
   async timeline(@Query() filter: TimelineFilterDto, @Res() reply: Reply): Promise<void> {
     const points = await this.reports.timeline(filter);
-    if (filter.format === 'csv') send(reply, 'timeline', toCsv(TIMELINE_COLUMNS, points as unknown as Record<string, unknown>[]));
-    else reply.send(points);
+    if (filter.format === 'csv') {
+      const flat = points.map((p) => Object.fromEntries(flattenPublished(p, this.reports.minimumClients).map((m) => [m.metric, m.value])));
+      send(reply, 'timeline', toCsv(TIMELINE_COLUMNS, flat));
+    } else reply.send(points);
   }
 }
 

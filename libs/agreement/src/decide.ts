@@ -3,7 +3,7 @@ import { Agreement } from './agreement';
 import { addDays } from './calendar';
 import { closes, isOpen, nextStatus, ReferralAction, ReferralStatus, TRANSITIONS } from './lifecycle';
 import { involvementIn, permits } from './involvement';
-import { RuleId } from './rules';
+import { RULE_IDS, RuleId } from './rules';
 
 /*
  * The agreement engine: pure functions from (agreement, state, command) to the events to record or
@@ -92,6 +92,16 @@ export interface Refused {
 }
 
 export type Decision = Allowed | Refused;
+
+/** Every code a decision can be refused with: the rules, and the lifecycle's own refusals. */
+export const REFUSAL_CODES: readonly Refused['code'][] = [
+  ...RULE_IDS,
+  'REFERRAL.ILLEGAL_TRANSITION',
+  'REFERRAL.NOT_ADDRESSED_TO_AGENCY',
+  'REFERRAL.SERVICE_MISMATCH',
+  'REFERRAL.SAME_AGENCY',
+  'CLAIM.NOT_HELD',
+];
 
 const refuse = (a: Agreement, code: Refused['code'], message: string): Refused => ({ outcome: 'refused', code, message, agreementVersion: a.version });
 const allow = (a: Agreement, events: EngineEvent[], checked: RuleId[]): Allowed => ({ outcome: 'allowed', events, checked, agreementVersion: a.version });

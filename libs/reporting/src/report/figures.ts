@@ -136,9 +136,8 @@ export interface RefusalFigures {
 }
 
 /**
- * Refused decisions by rule. `codes` lists the rules shown whatever the rows (every code reporting
- * has seen refuse anything, for any filter), so that which rules are listed tells nothing about
- * the clients selected.
+ * Refused decisions by rule. `codes` lists the rules shown whatever the rows (every code the
+ * agreement can refuse with), so that which rules are listed tells nothing about the clients selected.
  */
 export function refusalMeasures(rows: readonly RefusalRow[], codes: readonly string[] = []): Measured<RefusalFigures> {
   const t = new Tally().declare(['total']);

@@ -1,4 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { REFUSAL_CODES } from '@umbrella/agreement';
 import { DOMAINS_OF_SUPPORT, REFERRAL_STATUSES_V } from '@umbrella/contracts';
 import { CodedHttpException, Database } from '@umbrella/platform';
 import { REPORT_SETTINGS, ReportSettings } from '../reporting.config';
@@ -48,7 +49,8 @@ export class ReportService {
       {
         referrals: await this.referralRows(s),
         refusals: await this.refusalRows(s),
-        refusalCodes: await this.refusalCodes(),
+        // every code the agreement can refuse with: neither the selection nor what has happened changes which are listed
+        refusalCodes: REFUSAL_CODES,
         outcomes: await this.outcomeRows(s),
         under25: await this.under25Rows(s),
         continuity: await this.continuityRows(s),
@@ -164,12 +166,6 @@ export class ReportService {
       this.args(s),
     );
     return rows.map((r) => ({ clientId: r.client_id, code: r.code, agencyId: r.agency_id }));
-  }
-
-  /** Every code reporting has seen refuse anything, whatever the filters: the rules a summary lists. */
-  private async refusalCodes(): Promise<string[]> {
-    const rows: { code: string }[] = await this.database.dataSource.query(`SELECT DISTINCT coalesce(code, 'unknown') AS code FROM decision_fact WHERE outcome = 'refused' ORDER BY 1`);
-    return rows.map((r) => r.code);
   }
 
   /** Outcomes have no domain of support: the domain filter does not apply to them. */

@@ -63,7 +63,7 @@ export interface SummaryFigures {
 export interface SummaryRows {
   readonly referrals: readonly ReferralRow[];
   readonly refusals: readonly RefusalRow[];
-  /** Every code reporting has seen refuse anything, whatever the filters: the rules listed. */
+  /** Every code a decision can be refused with, whatever the filters: the rules listed. */
   readonly refusalCodes: readonly string[];
   readonly outcomes: readonly OutcomeRow[];
   readonly under25: readonly { clientId: string; inWorkOrTraining: boolean }[];

@@ -42,6 +42,8 @@ export const CLIENT_ACTIONS = [
   'manage-case',
   /** Erase the client's personal data. */
   'erase',
+  /** Read who read or acted on the client's record. */
+  'read-audit',
 ] as const;
 export type ClientAction = (typeof CLIENT_ACTIONS)[number];
 
@@ -76,6 +78,7 @@ export function permits(inv: Involvement, action: ClientAction): boolean {
       return inv.lead || coordinates;
     case 'manage-case':
     case 'erase':
+    case 'read-audit':
       return inv.lead;
   }
 }
@@ -91,7 +94,7 @@ export function refusalOf(inv: Involvement, action: ClientAction | 'decide'): 'n
   if (!permits(inv, 'see-journey')) return 'not-visible';
   if (action === 'decide' || permits(inv, action)) return null;
   if (action === 'see') return 'not-visible';
-  return action === 'manage-case' || action === 'erase' ? 'not-lead' : 'not-case-holder';
+  return action === 'manage-case' || action === 'erase' || action === 'read-audit' ? 'not-lead' : 'not-case-holder';
 }
 
 /** An agency's involvement, read from the state the engine decides on. */

@@ -1,21 +1,13 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Database, Roles } from '@umbrella/platform';
-import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Database, LimitQueryDto, Roles } from '@umbrella/platform';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { DeadLetterView, listDeadLetters } from './dead-letters';
 import { Messaging } from './messaging.service';
 import { renderMetrics } from './metrics';
 
-export class DeadLetterQueryDto {
+export class DeadLetterQueryDto extends LimitQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) consumer?: string;
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
-  @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
 }
 
 /** What operators read: the service's dead letters and its delivery metrics. */

@@ -22,3 +22,4 @@ export * from './input/input.guard';
 export * from './input/request-body';
 export * from './input/uuid';
 export * from './input/unreadable-request';
+export * from './query';

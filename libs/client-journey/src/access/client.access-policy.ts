@@ -45,7 +45,7 @@ export const ClientAccess = {
 
   /** Who read or acted on the client: the lead agency's business; to anyone else the client does not exist. */
   readAudit(involvement: Involvement): void {
-    if (!involvement.lead) throw clientAccessDenied('not-visible');
+    ClientAccess.decide(involvement, 'read-audit');
   },
 
   /** Whether an agency may see a client's record. */

@@ -1,25 +1,18 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Roles } from '../auth/auth.guard';
 import { CodedHttpException } from '../http';
+import { LimitQueryDto } from '../query';
 import { AuditEntry, AuditTrail } from './audit';
 
-export class AuditQueryDto {
+export class AuditQueryDto extends LimitQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) userId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) agencyId?: string;
   @ApiPropertyOptional({ description: 'The record acted on or read: a client id, a referral id…' }) @IsOptional() @IsString() @MaxLength(200) recordId?: string;
   @ApiPropertyOptional({ enum: ['allowed', 'refused', 'failed'] }) @IsOptional() @IsIn(['allowed', 'refused', 'failed']) outcome?: string;
   @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) from?: string;
   @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) to?: string;
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
-  @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
 }
 
 export class AuditEntryView {

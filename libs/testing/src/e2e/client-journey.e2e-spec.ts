@@ -270,10 +270,12 @@ describe('client journey: pseudonymous clients, consent, milestones, timeline, e
     expect(row('RegisterClient.register', COLLEGE, 'refused')).toMatchObject({ reason: 'CLIENT.ALREADY_REGISTERED' });
     expect(trail.body.every((r: { recordId: string }) => r.recordId === clientId)).toBe(true);
 
-    // the lead's caseworkers only: every other agency gets the refusal of a client that does not exist
+    // the lead's caseworkers only: an agency that may not follow the client gets the refusal of a client that does not exist
     const nobody = await http('GET', cj(`/clients/c-${run}-nobody/audit`), { token: tokens.college });
     expect(nobody).toEqual({ status: 403, body: { statusCode: 403, code: 'ACCESS.CLIENT_NOT_VISIBLE', message: 'Your agency may not see this client.' } });
-    for (const token of [tokens.college, tokens.homes, tokens.other]) expect(await http('GET', cj(`/clients/${clientId}/audit`), { token })).toEqual(nobody);
+    for (const token of [tokens.college, tokens.other]) expect(await http('GET', cj(`/clients/${clientId}/audit`), { token })).toEqual(nobody);
+    // one that works with the client is told it is not the lead
+    expect((await http('GET', cj(`/clients/${clientId}/audit`), { token: tokens.homes })).body.code).toBe('ACCESS.NOT_LEAD_AGENCY');
     expect((await http('GET', cj(`/clients/${clientId}/audit`), { token: tokens.coordinator })).body.code).toBe('ACCESS.ROLE_NOT_ALLOWED');
     // coordinators read the same rows in the service's trail
     const coordinator = await http('GET', cj(`/audit?recordId=${clientId}&agencyId=${OTHER}`), { token: tokens.coordinator });

@@ -1,20 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { AuditedRead, AuditEntry, AuditEntryView, AuditTrail, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
-import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditedRead, AuditEntry, AuditEntryView, AuditTrail, CurrentPrincipal, Database, LimitQueryDto, Principal, Roles } from '@umbrella/platform';
 import { ClientAccess } from '../../access/client.access-policy';
 import { ParseClientIdPipe } from '../../validation';
 
-export class ClientAuditQueryDto {
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
-  @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-}
+export class ClientAuditQueryDto extends LimitQueryDto {}
 
 @ApiTags('clients')
 @ApiBearerAuth()

@@ -1,24 +1,16 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { PSEUDONYMOUS_ID } from '@umbrella/contracts';
-import { actorOf, CurrentPrincipal, Database, Principal, ROLES, Roles } from '@umbrella/platform';
-import { Transform } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { actorOf, CurrentPrincipal, Database, LimitQueryDto, Principal, ROLES, Roles } from '@umbrella/platform';
+import { IsDefined, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { AgreementStore, AgreementVersionView } from '../../agreement/agreement.store';
 
-export class DecisionQueryDto {
+export class DecisionQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({ example: 'UA-4' }) @IsOptional() @Matches(/^(UA-(10|[1-9])|[A-Z]+\.[A-Z_]+)$/, { message: 'code must be a rule id such as UA-4 or an error code' }) code?: string;
   @ApiPropertyOptional({ enum: ['allowed', 'refused'] }) @IsOptional() @IsIn(['allowed', 'refused']) outcome?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(PSEUDONYMOUS_ID, { message: 'clientId must be a pseudonymous id' }) clientId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) agencyId?: string;
   @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
-  @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
 }
 
 export class PublishAgreementRequestDto {

@@ -83,7 +83,8 @@ export class CommandInterceptor implements NestInterceptor {
 
   private async command(request: AuthenticatedRequest, response: Response, next: CallHandler): Promise<unknown> {
     const key = idempotencyKeyOf(request);
-    const scope = request.principal?.userId ?? '';
+    // a key is the caller's own: one user at one agency (a user id is unique at its identity provider, and an agency's too)
+    const scope = request.principal ? `${request.principal.agencyId ?? ''}/${request.principal.userId}` : '';
     const fingerprint = key ? fingerprintOf(request) : '';
     if (key) {
       const stored = await this.storedAnswer(scope, key);

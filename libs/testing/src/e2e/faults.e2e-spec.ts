@@ -176,6 +176,9 @@ describe('faults', () => {
     // another user's key is theirs: the same key from B is a new request (and refused on its merits)
     const otherUser = await http('POST', platform.url('referral', '/referrals'), { token: tokens[B], body, headers });
     expect(otherUser.status).toBe(403);
+    // so is a user of the same id at another agency: a key never replays an answer to anyone else
+    const sameIdElsewhere = await http('POST', platform.url('referral', '/referrals'), { token: await tokenFor('caseworker', B, `worker@${A}`), body, headers });
+    expect(sameIdElsewhere).toMatchObject({ status: 403, body: { code: 'ACCESS.OTHER_AGENCY' } });
     const bad = await http('POST', platform.url('referral', '/referrals'), { token: tokens[A], body, headers: { 'idempotency-key': 'x'.repeat(300) } });
     expect(bad).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', errors: [expect.stringMatching(/^Idempotency-Key/)] } });
 

@@ -12,7 +12,7 @@ const require = createRequire(import.meta.url);
 const { Kafka, logLevel } = require('kafkajs');
 
 const DOMAIN = 'health';
-const AGENCIES = Array.from({ length: 5 }, (_, i) => ({ id: `bench-health-${i}`, stakeholderType: 'health', region: 'benchland' }));
+const AGENCIES = Array.from({ length: 5 }, (_, i) => ({ id: `bench-health-${i}`, stakeholderType: 'health', region: 'benchland', services: [{ domain: DOMAIN, need: 'health' }] }));
 
 async function claimRun(platform, instances, clients, agencyIds, concurrency) {
   const tokens = await Promise.all(agencyIds.map((a) => tokenOf('caseworker', a)));

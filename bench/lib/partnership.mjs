@@ -21,6 +21,14 @@ export async function enrolAgencies(platform, agencies) {
   await pool(agencies.length, 8, async (i) => {
     const a = agencies[i];
     must(`registering ${a.id}`, await request('POST', platform.url('agency-directory', '/agencies'), { token: coordinator, body: { id: a.id, name: `Bench agency ${a.id}`, stakeholderType: a.stakeholderType, region: a.region } }), 201, 409);
+    // the services it offers (a walk-in claim is taken only in a domain the agency serves), before the signature
+    for (const { domain, need } of a.services ?? []) {
+      const offered = await request('POST', platform.url('agency-directory', `/agencies/${a.id}/services`), {
+        token: coordinator,
+        body: { name: `${domain} at ${a.id}`, domain, needs: [need], targetGroups: ['everyone'], serviceAreas: [a.region], capacity: { available: 50, maximum: 50 } },
+      });
+      must(`offering ${domain} at ${a.id}`, offered, 201, 409);
+    }
     // the directory learns of version 1 from the referral service's event, a moment after start-up
     let signed;
     for (let attempt = 0; attempt < 60; attempt += 1) {

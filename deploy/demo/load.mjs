@@ -138,7 +138,7 @@ if (!alex.created) {
   await consent(jo.id, ['fresh-start-trust', 'youth-futures-northbridge']);
   await consent(kai.id, ['harbour-skills-college']);
   // taking a client on without a referral needs their consent to that agency's working their case
-  await consent(alex.id, ['clearway-recovery'], 'case-coordination');
+  await consent(alex.id, ['northbridge-mind-matters'], 'case-coordination');
   await consent(sam.id, ['northbridge-homes'], 'case-coordination');
   await consent(robin.id, ['northbridge-mind-matters'], 'case-coordination');
 
@@ -153,8 +153,8 @@ if (!alex.created) {
   await refer(kai.id, 'northbridge-jobcentre', 'fresh-start-trust', 'confidence-and-motivation', 'UA-2');
   // UA-5: Alex already has an open training referral.
   await refer(alex.id, 'northbridge-jobcentre', 'harbour-skills-college', 'training', 'UA-5');
-  // UA-4: Clearway cannot take on Alex's health case while Riverside holds it.
-  await act(`/clients/${alex.id}/claims/health`, {}, 'clearway-recovery', 'UA-4');
+  // UA-4: Mind Matters cannot take on Alex's health case while Riverside holds it.
+  await act(`/clients/${alex.id}/claims/health`, {}, 'northbridge-mind-matters', 'UA-4');
   // UA-9: Northbridge Homes holds Sam's housing case; the jobcentre cannot send Sam elsewhere for housing.
   await act(`/clients/${sam.id}/claims/housing`, {}, 'northbridge-homes', 'ok');
   await refer(sam.id, 'northbridge-jobcentre', 'harbour-housing-advice', 'housing', 'UA-9');
@@ -162,10 +162,10 @@ if (!alex.created) {
   const full = await call('GET', `${directory_url}/services/search?q=construction&region=northbridge`, undefined, await caseworkerOf('northbridge-jobcentre'));
   const course = full.body.results.find((s) => s.name === 'Construction skills card course');
   await refer(sam.id, 'northbridge-jobcentre', 'quayside-training-academy', 'training', 'UA-7', { serviceId: course.id });
-  // UA-6: the jobcentre sent Robin to Mind Matters, who works with Robin on confidence; sending Robin straight back is a hand-back loop.
+  // UA-6: the jobcentre sent Robin to Mind Matters, who works with Robin on their health; sending Robin straight back is a hand-back loop.
   const mind = await refer(robin.id, 'northbridge-jobcentre', 'northbridge-mind-matters', 'employment-case-management');
   await act(`/referrals/${mind.id}/reject`, { reason: 'referred-elsewhere' }, 'northbridge-mind-matters', 'ok');
-  await act(`/clients/${robin.id}/claims/confidence-and-motivation`, {}, 'northbridge-mind-matters', 'ok');
+  await act(`/clients/${robin.id}/claims/health`, {}, 'northbridge-mind-matters', 'ok');
   await refer(robin.id, 'northbridge-mind-matters', 'northbridge-jobcentre', 'employment-case-management', 'UA-6');
   // UA-3: two referrals offered to hand over Jo's lead; once one is accepted, the other cannot.
   const a = await refer(jo.id, 'northbridge-jobcentre', 'fresh-start-trust', 'confidence-and-motivation', 'ok', { handsOverLead: true });

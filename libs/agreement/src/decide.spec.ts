@@ -150,6 +150,20 @@ describe('accepting a referral', () => {
     expect(accept(client({ leadAgencyId: null }), r)).toMatchObject({ outcome: 'allowed', events: expect.arrayContaining([expect.objectContaining({ type: 'LeadHandedOver', fromAgencyId: null })]) });
   });
 
+  it("hands the old lead's walk-in claims over with the lead, unless the client's consent names it for case coordination", () => {
+    const handover = referral({ handsOverLead: true, domain: 'training' });
+    const claims = [
+      { agencyId: 'a', domain: 'housing', referralId: null },
+      { agencyId: 'a', domain: 'health', referralId: 'r-0' },
+      { agencyId: 'c', domain: 'addiction', referralId: null },
+    ] as const;
+    const released = (d: ReturnType<typeof accept>) => (d.outcome === 'allowed' ? d.events.filter((e) => e.type === 'ClaimReleased') : []);
+    expect(released(accept(client({ claims: [...claims] }), handover))).toEqual([{ type: 'ClaimReleased', agencyId: 'a', domain: 'housing', reason: 'handed-over' }]);
+    expect(released(accept(client({ claims: [...claims], consents: [consent('b'), consent('a', 'case-coordination')] }), handover))).toEqual([]);
+    // a referral that does not hand over the lead leaves the lead's claims alone
+    expect(released(accept(client({ claims: [...claims] }), referral({ domain: 'training' })))).toEqual([]);
+  });
+
   it('UA-1 and UA-2 still hold at acceptance', () => {
     expect(decideStep(a, client(), directory(['a']), { referral: referral(), action: 'accept', byAgencyId: 'b', reason: null }, NOW)).toMatchObject({ code: 'UA-1' });
     expect(accept(client({ consents: [] }))).toMatchObject({ code: 'UA-2' });
@@ -248,6 +262,15 @@ describe('claims', () => {
     // holding a claim in another domain is not a consent to take this one
     expect(decideClaim(a, client({ consents: [], claims: [{ agencyId: 'c', domain: 'housing', referralId: 'r-9' }] }), directory(), 'c', 'health')).toMatchObject({ code: 'UA-2' });
     expect(decideClaim(withRules(a, { requireConsent: false }), client({ consents: [] }), directory(), 'c', 'health').outcome).toBe('allowed');
+  });
+
+  it('takes on a client only in a domain the agency serves', () => {
+    expect(decideClaim(a, coordinating, directory(undefined, ['c housing']), 'c', 'health')).toMatchObject({
+      code: 'CLAIM.NO_SERVICE_IN_DOMAIN',
+      message: "Agency C offers no service in health, so it cannot take on the client's case there.",
+    });
+    expect(decideClaim(a, client({ consents: [] }), directory(undefined, ['c health']), 'a', 'health')).toMatchObject({ code: 'CLAIM.NO_SERVICE_IN_DOMAIN' });
+    expect(decideClaim(a, coordinating, directory(undefined, ['c health']), 'c', 'health').outcome).toBe('allowed');
   });
 
   it('UA-2: withdrawal releases the claims it no longer covers, and only those', () => {

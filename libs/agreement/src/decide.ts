@@ -86,7 +86,7 @@ export interface Allowed {
 export interface Refused {
   readonly outcome: 'refused';
   /** A rule id (UA-1…UA-10) or a lifecycle code such as REFERRAL.ILLEGAL_TRANSITION. */
-  readonly code: RuleId | 'REFERRAL.ILLEGAL_TRANSITION' | 'REFERRAL.NOT_ADDRESSED_TO_AGENCY' | 'REFERRAL.SERVICE_MISMATCH' | 'REFERRAL.SAME_AGENCY' | 'CLAIM.NOT_HELD';
+  readonly code: RuleId | 'REFERRAL.ILLEGAL_TRANSITION' | 'REFERRAL.NOT_ADDRESSED_TO_AGENCY' | 'REFERRAL.SERVICE_MISMATCH' | 'REFERRAL.SAME_AGENCY' | 'CLAIM.NOT_HELD' | 'CLAIM.NO_SERVICE_IN_DOMAIN';
   readonly message: string;
   readonly agreementVersion: string;
 }
@@ -101,6 +101,7 @@ export const REFUSAL_CODES: readonly Refused['code'][] = [
   'REFERRAL.SERVICE_MISMATCH',
   'REFERRAL.SAME_AGENCY',
   'CLAIM.NOT_HELD',
+  'CLAIM.NO_SERVICE_IN_DOMAIN',
 ];
 
 const refuse = (a: Agreement, code: Refused['code'], message: string): Refused => ({ outcome: 'refused', code, message, agreementVersion: a.version });
@@ -258,6 +259,14 @@ function decideAccept(a: Agreement, state: ClientState, directory: DirectoryView
       return refuse(a, 'UA-3', `${name(state.leadAgencyId)} now leads this client's case, so this referral can no longer hand over the lead.`);
     }
     events.push({ type: 'LeadHandedOver', fromAgencyId: state.leadAgencyId, toAgencyId: r.toAgencyId, referralId: r.id });
+    // the old lead's walk-in claims stood on its leading the case: they go with the lead, unless the
+    // client's consent names it for coordinating their case
+    const oldLead = state.leadAgencyId;
+    const coordinates = state.consents.some((c) => c.agencyId === oldLead && c.purpose === 'case-coordination');
+    for (const c of state.claims) {
+      const released = events.some((e) => e.type === 'ClaimReleased' && e.agencyId === c.agencyId && e.domain === c.domain);
+      if (c.agencyId === oldLead && c.referralId === null && !coordinates && !released) events.push({ type: 'ClaimReleased', agencyId: c.agencyId, domain: c.domain, reason: 'handed-over' });
+    }
   }
   return allow(a, events, ['UA-1', 'UA-2', 'UA-3', 'UA-4', 'UA-9']);
 }
@@ -272,6 +281,10 @@ export function decideClaim(a: Agreement, state: ClientState, directory: Directo
   // consent for a domain lets the client be referred there, never taken by walk-in
   if (a.rules.requireConsent && !permits(involvementIn(state, agencyId), 'claim')) {
     return refuse(a, 'UA-2', `The client has not consented to ${directory.agencyName(agencyId)} taking on their case without a referral.`);
+  }
+  // an agency takes on a client's case only in a domain it serves
+  if (!directory.offers(agencyId, domain)) {
+    return refuse(a, 'CLAIM.NO_SERVICE_IN_DOMAIN', `${directory.agencyName(agencyId)} offers no service in ${domain}, so it cannot take on the client's case there.`);
   }
   const exclusive = a.domains[domain].exclusive;
   const holder = state.claims.find((c) => c.domain === domain && exclusive);

@@ -10,18 +10,18 @@ describe('the access model', () => {
     for (const action of [...CLIENT_ACTIONS, 'decide'] as const) expect(refusalOf(NOT_INVOLVED, action)).toBe('not-visible');
   });
 
-  it('lets the lead do everything, and only the lead manage the case and erase', () => {
+  it('lets the lead do everything, and only the lead record consent, manage the case and erase', () => {
     expect(allowed(as({ lead: true }))).toEqual([...CLIENT_ACTIONS]);
-    expect(allowed(as({ claims: ['health'] }))).toEqual(['see', 'see-journey', 'refer', 'record-consent', 'withdraw-consent', 'record-milestone']);
+    expect(allowed(as({ claims: ['health'] }))).toEqual(['see', 'see-journey', 'refer', 'withdraw-consent', 'record-milestone']);
   });
 
   it('shows the client to a party to an open referral, which may record milestones but not refer, claim or record consent', () => {
-    expect(allowed(as({ referralParty: true }))).toEqual(['see', 'see-journey', 'withdraw-consent', 'record-milestone']);
+    expect(allowed(as({ referralParty: true }))).toEqual(['see', 'see-journey', 'record-milestone']);
   });
 
   it('gives each consent purpose only what it is for', () => {
-    expect(allowed(as({ consentPurposes: ['case-coordination'] }))).toEqual(['see', 'see-journey', 'claim', 'withdraw-consent', 'record-milestone']);
-    expect(allowed(as({ consentPurposes: ['outcome-tracking'] }))).toEqual(['see-journey', 'withdraw-consent']);
+    expect(allowed(as({ consentPurposes: ['case-coordination'] }))).toEqual(['see', 'see-journey', 'claim', 'record-milestone']);
+    expect(allowed(as({ consentPurposes: ['outcome-tracking'] }))).toEqual(['see-journey']);
     // a consent for referral lets the agency receive referrals (the engine's UA-2); it shows it nothing by itself
     expect(allowed(as({ consentPurposes: ['referral'] }))).toEqual([]);
     expect(refusalOf(as({ consentPurposes: ['referral'] }), 'decide')).toBe('not-visible');

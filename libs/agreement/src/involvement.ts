@@ -32,9 +32,9 @@ export const CLIENT_ACTIONS = [
   'refer',
   /** Take the client's case in a domain without a referral (a walk-in). */
   'claim',
-  /** Record the client's consent to share. */
+  /** Record the client's consent to share: the lead, who holds the client's case, and no one else. */
   'record-consent',
-  /** Record that the client withdrew a consent: anyone following the client may take it down. */
+  /** Record that the client withdrew a consent (the agency a consent names may also record its own withdrawal). */
   'withdraw-consent',
   /** Record a milestone of the client's journey. */
   'record-milestone',
@@ -68,11 +68,12 @@ export function permits(inv: Involvement, action: ClientAction): boolean {
     case 'record-milestone':
       return holdsCase || inv.referralParty || coordinates;
     case 'see-journey':
-    case 'withdraw-consent':
       return holdsCase || inv.referralParty || coordinates || inv.consentPurposes.includes('outcome-tracking');
     case 'refer':
-    case 'record-consent':
+    case 'withdraw-consent':
       return holdsCase;
+    case 'record-consent':
+      return inv.lead;
     case 'claim':
       // a walk-in needs the lead, or a consent naming the agency for coordinating the client's case
       return inv.lead || coordinates;
@@ -94,7 +95,7 @@ export function refusalOf(inv: Involvement, action: ClientAction | 'decide'): 'n
   if (!permits(inv, 'see-journey')) return 'not-visible';
   if (action === 'decide' || permits(inv, action)) return null;
   if (action === 'see') return 'not-visible';
-  return action === 'manage-case' || action === 'erase' || action === 'read-audit' ? 'not-lead' : 'not-case-holder';
+  return action === 'record-consent' || action === 'manage-case' || action === 'erase' || action === 'read-audit' ? 'not-lead' : 'not-case-holder';
 }
 
 /** An agency's involvement, read from the state the engine decides on. */

@@ -8,6 +8,12 @@ export const ClientErrors = {
   consentNotFound: () => new CodedHttpException(HttpStatus.NOT_FOUND, 'CONSENT.NOT_FOUND', 'This client never gave that consent.'),
   unknownAgency: (agencyId: string) =>
     new CodedHttpException(HttpStatus.UNPROCESSABLE_ENTITY, 'CONSENT.UNKNOWN_AGENCY', `Agency ${agencyId} is not (yet) in client-journey's copy of the partnership directory.`),
+  keyWorkerNotYou: () =>
+    new CodedHttpException(
+      HttpStatus.UNPROCESSABLE_ENTITY,
+      'CLIENT.KEY_WORKER_NOT_YOU',
+      'A caseworker of the lead agency becomes the key worker by taking the client on themselves; ask your colleague to do it.',
+    ),
   leadMovesByReferral: () =>
     new CodedHttpException(
       HttpStatus.CONFLICT,

@@ -63,6 +63,11 @@ export async function findClient(db: EntityManager, clientId: string, options: {
  */
 export async function loadClientForCommand(tx: EntityManager, principal: Principal, clientId: string, action: ClientAction): Promise<ClientRecord> {
   await ClientAccess.assertMay(principal, clientId, tx, action);
+  return lockClient(tx, clientId);
+}
+
+/** The client row, locked until commit: registered here (404) and not erased (410). Access is the caller's to decide first. */
+export async function lockClient(tx: EntityManager, clientId: string): Promise<ClientRecord> {
   const client = await findClient(tx, clientId, { forUpdate: true });
   if (!client) throw ClientErrors.notFound();
   if (client.erasedAt) throw ClientErrors.erased();

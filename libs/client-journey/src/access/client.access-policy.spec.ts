@@ -34,10 +34,14 @@ describe('ClientAccess', () => {
     expect(code(() => ClientAccess.decide(involved({ consentPurposes: ['outcome-tracking'] }), 'see'))).toBe('ACCESS.CLIENT_NOT_VISIBLE');
   });
 
-  it('leaves consent to the agencies holding the case, and the key worker and erasure to the lead', () => {
-    expect(code(() => ClientAccess.decide(involved({ claims: ['health'] }), 'record-consent'))).toBeUndefined();
-    expect(code(() => ClientAccess.decide(involved({ referralParty: true }), 'record-consent'))).toBe('ACCESS.NOT_CASE_HOLDER');
-    expect(code(() => ClientAccess.decide(involved({ consentPurposes: ['case-coordination'] }), 'record-consent'))).toBe('ACCESS.NOT_CASE_HOLDER');
+  it('leaves recording consent, the key worker and erasure to the lead, and withdrawals to the agencies holding the case', () => {
+    expect(code(() => ClientAccess.decide(involved({ lead: true }), 'record-consent'))).toBeUndefined();
+    // a claim holder could otherwise record a consent to itself, and keep the client once the consent its claim stood on is withdrawn
+    expect(code(() => ClientAccess.decide(involved({ claims: ['health'] }), 'record-consent'))).toBe('ACCESS.NOT_LEAD_AGENCY');
+    expect(code(() => ClientAccess.decide(involved({ claims: ['health'] }), 'withdraw-consent'))).toBeUndefined();
+    expect(code(() => ClientAccess.decide(involved({ consentPurposes: ['outcome-tracking'] }), 'withdraw-consent'))).toBe('ACCESS.NOT_CASE_HOLDER');
+    expect(code(() => ClientAccess.decide(involved({ referralParty: true }), 'record-consent'))).toBe('ACCESS.NOT_LEAD_AGENCY');
+    expect(code(() => ClientAccess.decide(involved({ consentPurposes: ['case-coordination'] }), 'record-consent'))).toBe('ACCESS.NOT_LEAD_AGENCY');
     expect(code(() => ClientAccess.decide(involved({ lead: true }), 'manage-case'))).toBeUndefined();
     expect(code(() => ClientAccess.decide(involved({ claims: ['health'] }), 'manage-case'))).toBe('ACCESS.NOT_LEAD_AGENCY');
     expect(code(() => ClientAccess.decide(involved({ claims: ['health'] }), 'erase'))).toBe('ACCESS.NOT_LEAD_AGENCY');

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/auth.guard';
 import { Database } from '../database';
-import { STATE_CHANGING } from '../http';
+import { correlationIdOf, STATE_CHANGING } from '../http';
 
 /** Locals the command pipeline and the error filter share for one request. */
 export interface AuditLocals {
@@ -127,7 +127,8 @@ export class AuditTrail {
         outcomeOf(entry.status),
         entry.status,
         entry.reason ?? null,
-        typeof correlation === 'string' ? printable(correlation).slice(0, 100) : null,
+        // only an id-shaped correlation id is kept (as events carry it), never free text
+        typeof correlation === 'string' ? (correlationIdOf(correlation) ?? null) : null,
         entry.requestId ?? null,
       ],
     );

@@ -169,7 +169,7 @@ export class CommandInterceptor implements NestInterceptor {
     const rows: unknown[] = await tx.query(
       `INSERT INTO idempotency_key (scope, key, fingerprint, status, body, request_id, record_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (scope, key) DO NOTHING RETURNING 1`,
-      [scope, key, fingerprint, status, JSON.stringify(body ?? null), requestId, recordId],
+      [scope, keyDigest(key), fingerprint, status, JSON.stringify(body ?? null), requestId, recordId],
     );
     return rows.length > 0;
   }
@@ -178,7 +178,7 @@ export class CommandInterceptor implements NestInterceptor {
     // the body is kept as the text it was, so a replay answers the same bytes (jsonb would reorder keys)
     const rows: { fingerprint: string; status: number; body: string }[] = await this.database.dataSource.query(
       `SELECT fingerprint, status, body FROM idempotency_key WHERE scope = $1 AND key = $2 AND created_at > now() - interval '24 hours'`,
-      [scope, key],
+      [scope, keyDigest(key)],
     );
     const row = rows[0];
     return row ? { fingerprint: row.fingerprint, status: row.status, body: JSON.parse(row.body) as unknown } : null;
@@ -224,4 +224,9 @@ function fingerprintOf(request: Request): string {
 function codeOf(body: unknown): string | null {
   const code = (body as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : null;
+}
+
+/** A key is kept as its digest: whatever text a caller chose for it, none of it stays on record. */
+function keyDigest(key: string): string {
+  return createHash('sha256').update(key).digest('base64url');
 }

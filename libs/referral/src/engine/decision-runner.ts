@@ -331,7 +331,7 @@ export function refusalToHttp(decision: Decision): RecordedRefusal | null {
   const status =
     decision.code === 'REFERRAL.NOT_ADDRESSED_TO_AGENCY'
       ? HttpStatus.FORBIDDEN
-      : decision.code === 'REFERRAL.SERVICE_MISMATCH' || decision.code === 'REFERRAL.SAME_AGENCY'
+      : decision.code === 'REFERRAL.SERVICE_MISMATCH' || decision.code === 'REFERRAL.SAME_AGENCY' || decision.code === 'CLAIM.NO_SERVICE_IN_DOMAIN'
         ? HttpStatus.UNPROCESSABLE_ENTITY
         : HttpStatus.CONFLICT;
   return new RecordedRefusal(status, decision.code, decision.message, undefined, { agreementVersion: decision.agreementVersion });

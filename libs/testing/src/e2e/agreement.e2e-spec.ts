@@ -50,7 +50,8 @@ describe('the umbrella agreement', () => {
     urls = [platform.services.referral.url, ...extra.map((s) => s.url)];
     db = new Client({ connectionString: platform.databases.referral });
     await db.connect();
-    await enrolAgencies(platform, [A, B, C, D, E].map((id) => ({ id, region: `ag-${run}` })));
+    // every agency offers a health service: a walk-in claim is taken only in a domain the agency serves
+    await enrolAgencies(platform, [A, B, C, D, E].map((id) => ({ id, region: `ag-${run}`, services: ['health'] as const })));
     for (const agency of [A, B, C, D, E]) tokens[agency] = await tokenFor('caseworker', agency, `worker@${agency}`);
     tokens.coordinator = await tokenFor('coordinator');
   }, 180000);

@@ -56,7 +56,7 @@ describe('escalation by agencies that do not work with the client', () => {
   beforeAll(async () => {
     platform = await startPlatform(18600, 'escalation');
     await enrolAgencies(platform, [
-      { id: A, region, services: ['employment-case-management'] },
+      { id: A, region, services: ['employment-case-management', 'training'] },
       { id: B, region, services: ['employment-case-management', 'training'] },
       { id: C, region, services: ['health', 'housing', 'training'] },
       { id: D, region, services: ['training'] },
@@ -190,6 +190,18 @@ describe('escalation by agencies that do not work with the client', () => {
       await waitFor(async () => (await clientAs(H)).status === 200, { what: 'client-journey to show the client to the health trust', timeoutMs: 30000 });
       await refusedAsUnknown(D, 'D claims the client in health, held by H', claim('health'));
     });
+
+    it('lets the agency holding a claim record no consent: not to itself, nor to pass the client on', async () => {
+      for (const [agencyId, purpose] of [
+        [H, 'case-coordination'],
+        [C, 'case-coordination'],
+        [C, 'referral'],
+      ]) {
+        const res = await http('POST', url('client-journey', `/clients/${clientId}/consents`), { token: tokens[H], body: { agencyId, purpose, evidence: 'verbal' } });
+        expect({ agencyId, purpose, body: res.body }).toEqual({ agencyId, purpose, body: { statusCode: 403, code: 'ACCESS.NOT_LEAD_AGENCY', message: "Only a caseworker of the client's lead agency may do this." } });
+      }
+      await refusedAsUnknown(C, 'C reads the record after H tried to consent for it', read('client-journey', ''));
+    });
   });
 
   describe('3. a case-coordination consent, then withdrawn', () => {
@@ -206,6 +218,12 @@ describe('escalation by agencies that do not work with the client', () => {
       );
       expect(claimed.body.claims).toEqual(expect.arrayContaining([expect.objectContaining({ agencyId: E, domain: 'housing' })]));
       expect((await clientAs(E)).status).toBe(200);
+    });
+
+    it('does not let it take the client on in a domain it offers no service in', async () => {
+      const addiction = await http('POST', url('referral', `/clients/${clientId}/claims/addiction`), { token: tokens[E] });
+      expect(addiction.body).toMatchObject({ statusCode: 422, code: 'CLAIM.NO_SERVICE_IN_DOMAIN' });
+      expect((await caseAs(A)).body.claims.map((c: { domain: string }) => c.domain)).not.toContain('addiction');
     });
 
     it('releases the claim it no longer covers when the consent is withdrawn', async () => {
@@ -252,17 +270,24 @@ describe('escalation by agencies that do not work with the client', () => {
   });
 
   describe('5. the lead handed over by referral', () => {
-    it('names the new lead in both services', async () => {
+    it('names the new lead in both services, and hands over the walk-in claims the old lead held as lead', async () => {
+      const walkIn = await http('POST', url('referral', `/clients/${clientId}/claims/training`), { token: tokens[A] });
+      expect(walkIn.body.claims).toEqual(expect.arrayContaining([expect.objectContaining({ agencyId: A, domain: 'training', referralId: null })]));
       const handover = await referWhenReady(platform, tokens[A], { clientId, fromAgencyId: A, toAgencyId: B, domain: 'employment-case-management', handsOverLead: true });
       expect(handover.status).toBe(201);
       expect((await http('POST', url('referral', `/referrals/${handover.body.id}/accept`), { token: tokens[B] })).body).toMatchObject({ status: 'accepted' });
       expect((await caseAs(B)).body).toMatchObject({ leadAgencyId: B });
       await waitFor(async () => (await clientAs(B)).body?.leadAgencyId === B, { what: 'client-journey to name B as the lead', timeoutMs: 30000 });
+      // A's walk-in claim stood on its leading the case: it went with the lead
+      expect((await caseAs(B)).body.claims.filter((c: { agencyId: string }) => c.agencyId === A)).toEqual([]);
     });
 
     it('lets the new lead assign its own key worker, and no longer the old lead', async () => {
-      const byB = await http('PUT', url('client-journey', `/clients/${clientId}/key-worker`), { token: tokens[B], body: { keyWorkerId: `kw@${B}` } });
-      expect(byB).toMatchObject({ status: 200, body: { leadAgencyId: B, keyWorker: { userId: `kw@${B}`, agencyId: B } } });
+      // a caseworker takes the client on themselves: a typed-in id (free text) is refused
+      const typed = await http('PUT', url('client-journey', `/clients/${clientId}/key-worker`), { token: tokens[B], body: { keyWorkerId: 'Xanthippe.Quist.DOB.1987-06-05' } });
+      expect(typed.body).toMatchObject({ statusCode: 422, code: 'CLIENT.KEY_WORKER_NOT_YOU' });
+      const byB = await http('PUT', url('client-journey', `/clients/${clientId}/key-worker`), { token: tokens[B], body: {} });
+      expect(byB).toMatchObject({ status: 200, body: { leadAgencyId: B, keyWorker: { userId: `worker@${B}`, agencyId: B } } });
       const byA = await http('PUT', url('client-journey', `/clients/${clientId}/key-worker`), { token: tokens[A], body: { keyWorkerId: `kw@${A}` } });
       expect(byA.body).toMatchObject({ statusCode: 403, code: 'ACCESS.NOT_LEAD_AGENCY' });
     });

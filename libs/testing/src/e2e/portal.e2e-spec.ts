@@ -197,7 +197,8 @@ describe('the caseworker portal in a browser', () => {
       OIDC_CLIENT_ID: 'umbrella-portal',
       OIDC_REDIRECT_URI: `http://127.0.0.1:${OIDC_PORTAL_PORT}/oidc/callback`,
     });
-    await enrolAgencies(platform, [A, B, C].map((id) => ({ id, region })));
+    // C offers a health service of its own, so it may try to take the client on in health (UA-4)
+    await enrolAgencies(platform, [{ id: A, region }, { id: B, region }, { id: C, region, services: ['health'] }]);
     const admin = await tokenFor('agency-admin', B);
     const offered = await http('POST', platform.url('agency-directory', `/agencies/${B}/services`), {
       token: admin,

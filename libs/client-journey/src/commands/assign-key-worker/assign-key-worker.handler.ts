@@ -34,7 +34,9 @@ export class AssignKeyWorkerHandler {
       const leadAgencyId = client.leadAgencyId;
       // the lead moves to another agency only by a handover referral the agency accepts (UA-3, UA-9)
       if (command.request.leadAgencyId && command.request.leadAgencyId !== leadAgencyId) throw ClientErrors.leadMovesByReferral();
-      const keyWorkerId = command.request.keyWorkerId ?? command.actor.userId;
+      // a caseworker takes the client on as key worker themselves: the id is the identity provider's, never typed in
+      if (command.request.keyWorkerId && command.request.keyWorkerId !== command.actor.userId) throw ClientErrors.keyWorkerNotYou();
+      const keyWorkerId = command.actor.userId;
       if (keyWorkerId === client.keyWorkerId) return { client, changed: false };
 
       const now = new Date();

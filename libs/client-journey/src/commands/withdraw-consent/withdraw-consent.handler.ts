@@ -5,7 +5,8 @@ import { Database, Principal } from '@umbrella/platform';
 import { EntityManager } from 'typeorm';
 import { applyAccessEffect } from '../../access/access-grants';
 import { ClientErrors } from '../../client.errors';
-import { loadClientForCommand } from '../../client.store';
+import { ClientAccess } from '../../access/client.access-policy';
+import { lockClient } from '../../client.store';
 import { ConsentRow } from '../../client.view';
 import { WithdrawConsentRequestDto } from './withdraw-consent.request.dto';
 
@@ -27,16 +28,22 @@ export class WithdrawConsentHandler {
   ) {}
 
   /**
-   * Ends a consent at once: the agency it named loses access in the same transaction, and
+   * Ends a consent at once, recorded by the lead or a claim holder, or by the agency the consent
+   * names: the agency it named loses access in the same transaction, and
    * `ConsentWithdrawn` tells the referral service to cancel what it no longer covers (UA-2).
    * Withdrawing an already withdrawn consent changes nothing.
    */
   async execute(command: WithdrawConsentCommand): Promise<{ consent: ConsentRow; changed: boolean }> {
     const result = await this.database.transaction(async (tx) => {
-      await loadClientForCommand(tx, command.principal, command.clientId, 'withdraw-consent');
+      // an agency that may not follow the client learns nothing, not even whether the consent exists
+      const involvement = await ClientAccess.involvement(command.principal, command.clientId, tx);
+      ClientAccess.decide(involvement, 'see-journey');
+      await lockClient(tx, command.clientId);
       const rows: ConsentRow[] = await tx.query('SELECT * FROM consent WHERE consent_id = $1 AND client_id = $2 FOR UPDATE', [command.consentId, command.clientId]);
       const consent = rows[0];
       if (!consent) throw ClientErrors.consentNotFound();
+      // the lead or a claim holder records any withdrawal; the agency a consent names, its own
+      if (consent.agency_id !== command.principal.agencyId) ClientAccess.decide(involvement, 'withdraw-consent');
       if (consent.withdrawn_at) return { consent, changed: false };
       const withdrawn = await withdrawConsent(tx, consent, {
         reason: 'client-request',

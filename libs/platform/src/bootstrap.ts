@@ -32,6 +32,8 @@ export interface ServiceDescription {
  */
 export function configureHttp(app: INestApplication, service: ServiceDescription): void {
   app.getHttpServer().on('clientError', answerUnreadableRequest);
+  // answers say nothing of what serves them
+  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   app.use(noStore);
   app.use(refuseUndecodableTarget);
   app.use(requireJsonBody);
@@ -56,10 +58,12 @@ export function configureHttp(app: INestApplication, service: ServiceDescription
 
 /**
  * No answer of any service is kept by a browser, proxy or CDN: answers name clients and carry
- * their personal data, and every answer is for one signed-in user. Set first, so refusals carry it too.
+ * their personal data, and every answer is for one signed-in user; nor is one read as anything but
+ * its content type. Set first, so refusals carry it too.
  */
 function noStore(_req: Request, res: Response, next: NextFunction): void {
   res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
   next();
 }
 

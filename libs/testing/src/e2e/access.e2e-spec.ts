@@ -484,7 +484,8 @@ describe('identity and access', () => {
       ];
       for (const [service, path, token] of answers) {
         const res = await fetch(platform.url(service, path), { headers: token ? { authorization: `Bearer ${token}` } : {} });
-        expect({ service, path, status: res.status, cacheControl: res.headers.get('cache-control') }).toEqual({ service, path, status: res.status, cacheControl: 'no-store' });
+        const headers = { cacheControl: res.headers.get('cache-control'), sniff: res.headers.get('x-content-type-options'), poweredBy: res.headers.get('x-powered-by') };
+        expect({ service, path, status: res.status, ...headers }).toEqual({ service, path, status: res.status, cacheControl: 'no-store', sniff: 'nosniff', poweredBy: null });
       }
     });
 

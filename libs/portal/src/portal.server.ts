@@ -357,7 +357,16 @@ ${field({ name: 'postcode', label: 'Postcode', required: true, pattern: PATTERNS
 <section aria-labelledby="consent-h"><h2 id="consent-h">Record consent</h2>${errorSummary(consent, { agencyId: 'Agency' })}
 <form method="post" action="/clients/${clientId}/consents">${csrfField(s.csrfToken)}
 ${field({ name: 'agencyId', label: 'Share with agency', required: true, options: agencyOptions }, consent)}
-${field({ name: 'purpose', label: 'Purpose', required: true, options: ['referral', 'case-coordination', 'outcome-tracking'] }, consent)}
+${field(
+  {
+    name: 'purpose',
+    label: 'Purpose',
+    required: true,
+    hint: 'referral: the client may be referred to the agency · case-coordination: the agency sees the record and may take the client on · outcome-tracking: the agency follows the journey only',
+    options: ['referral', 'case-coordination', 'outcome-tracking'],
+  },
+  consent,
+)}
 ${field({ name: 'evidence', label: 'Evidence', required: true, options: ['written', 'verbal', 'electronic'] }, consent)}
 <button type="submit">Record consent</button></form></section>
 <section aria-labelledby="claim-h"><h2 id="claim-h">Take on this client</h2><p>Work with the client in a domain without a referral (a walk-in). The umbrella agreement decides (UA-4: one agency per client in an exclusive domain).</p>

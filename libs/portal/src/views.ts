@@ -22,6 +22,10 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;border-bottom:1p
 .notice{border-left:6px solid #00703c;padding:.5rem 1rem;background:#f3f2f1}
 .hint{color:#505a5f;display:block}
 form.inline{display:inline}
+footer{padding:1rem;border-top:1px solid #b1b4b6;color:#505a5f;margin-top:1rem}
+input,select{max-width:100%}
+caption{text-align:left;font-weight:600}
+@media (max-width:40rem){table{display:block;overflow-x:auto}}
 fieldset{border:0;padding:0;margin-top:.75rem}legend{font-weight:600}
 ul.checkboxes{list-style:none;padding:0;columns:3 14rem}label.inline{display:inline;font-weight:400;margin:0}
 `;

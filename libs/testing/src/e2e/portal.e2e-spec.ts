@@ -145,7 +145,7 @@ describe('the caseworker portal in a browser', () => {
   let clientId: string;
   let shot = 0;
 
-  /** Every screen: no serious or critical accessibility violation, and a screenshot to look at. */
+  /** Every screen: no serious or critical accessibility violation, and screenshots to look at, wide and at 390 px (a phone). */
   async function check(page: Page, name: string): Promise<void> {
     await page.addScriptTag({ content: AXE });
     const violations = await page.evaluate(async () => {
@@ -156,6 +156,10 @@ describe('the caseworker portal in a browser', () => {
     expect({ screen: name, violations: violations.filter((v) => v.impact === 'serious' || v.impact === 'critical') }).toEqual({ screen: name, violations: [] });
     shot += 1;
     await page.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+    const wide = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}-390.png`), fullPage: true });
+    if (wide) await page.setViewportSize(wide);
   }
 
   /** Moves focus with the Tab key alone until the element has it: the control is reachable by keyboard. */

@@ -5,7 +5,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Express } from 'express';
-import { PortalConfig } from './config';
+import { testPortalConfig } from './test/portal-config';
 import { createPortalApp } from './portal.server';
 
 /*
@@ -81,15 +81,7 @@ describe('forged form posts', () => {
     keyDir = mkdtempSync(join(tmpdir(), 'portal-spec-'));
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     writeFileSync(join(keyDir, 'private.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    const config = Object.assign(new PortalConfig(), {
-      PORT: 3000,
-      REFERRAL_URL: apiUrl,
-      AGENCY_DIRECTORY_URL: apiUrl,
-      CLIENT_JOURNEY_URL: apiUrl,
-      REPORTING_URL: apiUrl,
-      PORTAL_SESSION_SECRET: 'a-test-secret-that-is-long-enough-to-seal',
-      PORTAL_LOCAL_SIGNING_KEY_FILE: join(keyDir, 'private.pem'),
-    });
+    const config = testPortalConfig({ PORTAL_LOCAL_SIGNING_KEY_FILE: join(keyDir, 'private.pem') }, apiUrl);
     app = createPortalApp(config);
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
@@ -224,18 +216,7 @@ describe('forged form posts', () => {
   });
 
   it('over HTTPS names its cookies __Host- and Secure, and takes posts only from the configured origin', async () => {
-    const config = Object.assign(new PortalConfig(), {
-      PORT: 3000,
-      REFERRAL_URL: 'http://127.0.0.1:9',
-      AGENCY_DIRECTORY_URL: 'http://127.0.0.1:9',
-      CLIENT_JOURNEY_URL: 'http://127.0.0.1:9',
-      REPORTING_URL: 'http://127.0.0.1:9',
-      PORTAL_SESSION_SECRET: 'a-test-secret-that-is-long-enough-to-seal',
-      PORTAL_ORIGIN: 'https://portal.example.org',
-      OIDC_ISSUER: 'http://127.0.0.1:9',
-      OIDC_CLIENT_ID: 'portal',
-      OIDC_REDIRECT_URI: 'https://portal.example.org/oidc/callback',
-    });
+    const config = testPortalConfig({ PORTAL_ORIGIN: 'https://portal.example.org', OIDC_REDIRECT_URI: 'https://portal.example.org/oidc/callback' });
     const https = createPortalApp(config).listen(0, '127.0.0.1');
     await new Promise((resolve) => https.once('listening', resolve));
     try {

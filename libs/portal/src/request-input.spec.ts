@@ -1,6 +1,6 @@
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { PortalConfig } from './config';
+import { testPortalConfig } from './test/portal-config';
 import { createPortalApp } from './portal.server';
 
 /*
@@ -12,18 +12,7 @@ describe('what the portal refuses before any page runs', () => {
   let base: string;
 
   beforeAll(async () => {
-    const config = Object.assign(new PortalConfig(), {
-      PORT: 3000,
-      REFERRAL_URL: 'http://127.0.0.1:9',
-      AGENCY_DIRECTORY_URL: 'http://127.0.0.1:9',
-      CLIENT_JOURNEY_URL: 'http://127.0.0.1:9',
-      REPORTING_URL: 'http://127.0.0.1:9',
-      PORTAL_SESSION_SECRET: 'a-test-secret-that-is-long-enough-to-seal',
-      OIDC_ISSUER: 'http://127.0.0.1:9',
-      OIDC_CLIENT_ID: 'portal',
-      OIDC_REDIRECT_URI: 'http://127.0.0.1:3000/oidc/callback',
-    });
-    server = createPortalApp(config).listen(0, '127.0.0.1');
+    server = createPortalApp(testPortalConfig()).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

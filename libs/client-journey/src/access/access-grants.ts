@@ -7,7 +7,7 @@ import { consentBasis } from '../domain/consent';
 /**
  * What involves an agency with a client, besides leading the case (the client row's lead agency):
  * a claim, an open referral, a consent naming it for case coordination (`consent`) or for outcome
- * tracking only (`outcome-tracking`). Rows of the retired `lead` basis are ignored.
+ * tracking only (`outcome-tracking`).
  */
 export type AccessBasis = 'open-referral' | 'claim' | 'consent' | 'outcome-tracking';
 
@@ -112,7 +112,7 @@ export async function applyAccessEffect(tx: EntityManager, event: Pick<HandledEv
  */
 export async function involvementOf(db: EntityManager, clientId: string, agencyId: string): Promise<Involvement> {
   const rows: { basis: AccessBasis | 'lead'; source_id: string }[] = await db.query(
-    `SELECT basis, source_id FROM client_agency_access WHERE client_id = $1 AND agency_id = $2 AND revoked_at IS NULL AND basis <> 'lead'
+    `SELECT basis, source_id FROM client_agency_access WHERE client_id = $1 AND agency_id = $2 AND revoked_at IS NULL
      UNION ALL SELECT 'lead', '' FROM client WHERE client_id = $1 AND lead_agency_id = $2`,
     [clientId, agencyId],
   );

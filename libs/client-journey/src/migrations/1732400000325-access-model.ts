@@ -12,8 +12,10 @@ export class AccessModel1732400000325 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query('ALTER TABLE client ALTER COLUMN key_worker_id DROP NOT NULL, ALTER COLUMN key_worker_assignment_id DROP NOT NULL, ALTER COLUMN key_worker_since DROP NOT NULL');
     await q.query('ALTER TABLE client ADD CONSTRAINT client_key_worker_complete CHECK ((key_worker_id IS NULL) = (key_worker_assignment_id IS NULL) AND (key_worker_id IS NULL) = (key_worker_since IS NULL))');
+    // the lead is the client row's now, not a grant
+    await q.query(`DELETE FROM client_agency_access WHERE basis = 'lead'`);
     await q.query('ALTER TABLE client_agency_access DROP CONSTRAINT client_agency_access_basis_check');
-    await q.query(`ALTER TABLE client_agency_access ADD CONSTRAINT client_agency_access_basis_check CHECK (basis IN ('open-referral', 'claim', 'consent', 'outcome-tracking', 'lead'))`);
+    await q.query(`ALTER TABLE client_agency_access ADD CONSTRAINT client_agency_access_basis_check CHECK (basis IN ('open-referral', 'claim', 'consent', 'outcome-tracking'))`);
     // grants given before purposes counted: a consent for outcome tracking shows the journey only,
     // one for referral shows nothing by itself
     await q.query(`
@@ -30,6 +32,8 @@ export class AccessModel1732400000325 implements MigrationInterface {
     await q.query(`DELETE FROM client_agency_access WHERE basis = 'outcome-tracking'`);
     await q.query('ALTER TABLE client_agency_access DROP CONSTRAINT client_agency_access_basis_check');
     await q.query(`ALTER TABLE client_agency_access ADD CONSTRAINT client_agency_access_basis_check CHECK (basis IN ('open-referral', 'claim', 'consent', 'lead'))`);
+    // the lead as a grant again, as the earlier version reads it
+    await q.query(`INSERT INTO client_agency_access (client_id, agency_id, basis, source_id, since) SELECT client_id, lead_agency_id, 'lead', 'lead', registered_at FROM client`);
     await q.query('ALTER TABLE client DROP CONSTRAINT client_key_worker_complete');
   }
 }

@@ -169,7 +169,7 @@ function summarise(result) {
 async function main() {
   const opts = options();
   const pgUrl = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
-  const brokers = process.env.CHAOS_KAFKA_BROKERS ?? '127.0.0.1:39092';
+  const brokers = process.env.CHAOS_KAFKA_BROKERS ?? '127.0.0.1:24092';
   const rng = seeded(opts.seed);
   const faults = schedule(rng, opts.duration);
   log(`seed ${opts.seed}; ${opts.duration} s of load (${opts.rate} journeys/s) and ${faults.length} faults:`);
@@ -188,7 +188,7 @@ async function main() {
   process.once('SIGINT', stopSignals);
   process.once('SIGTERM', stopSignals);
   try {
-    log('fresh databases umbrella_<service>_chaos; starting the four services on 33001-33004');
+    log('fresh databases umbrella_<service>_chaos; starting the four services on 24001-24004');
     await platform.resetDatabases();
     await platform.startAll();
     await enrolAgencies(platform, [

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { serviceEnv, stopChild } from '../lib/platform.mjs';
 
-export const SERVICE_PORTS = { referral: 33001, 'agency-directory': 33002, 'client-journey': 33003, reporting: 33004 };
+export const SERVICE_PORTS = { referral: 24001, 'agency-directory': 24002, 'client-journey': 24003, reporting: 24004 };
 export const SERVICES = Object.keys(SERVICE_PORTS);
 /** The harness's own database sessions carry this name, so the waves never terminate them. */
 export const HARNESS_APPLICATION = 'umbrella-chaos-harness';

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# npm run chaos: brings up a platform of its own (a broker on 39092, databases
-# umbrella_<service>_chaos, services on 33001-33004), runs a steady referral load while it kills
+# npm run chaos: brings up a platform of its own (a broker on 24092, databases
+# umbrella_<service>_chaos, services on 24001-24004), runs a steady referral load while it kills
 # each service and the broker (kill -9) and terminates the services' database connections, then
 # checks every answer against the databases and the topics. Writes bench/chaos/results/<date>-seed-<seed>.json
 # and stops everything it started, also when it fails. Options go to bench/chaos/chaos.mjs, e.g.
@@ -16,7 +16,7 @@ ensure_node_modules
 build_all
 
 export KAFKA_INSTANCE=chaos
-export KAFKA_PORT="${CHAOS_KAFKA_PORT:-39092}" KAFKA_CONTROLLER_PORT="${CHAOS_KAFKA_CONTROLLER_PORT:-39093}"
+export KAFKA_PORT="${CHAOS_KAFKA_PORT:-24092}" KAFKA_CONTROLLER_PORT="${CHAOS_KAFKA_CONTROLLER_PORT:-24093}"
 export CHAOS_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
 export CHAOS_KAFKA_PID_FILE="$UMBRELLA_HOME/kafka-chaos/kafka.pid"
 

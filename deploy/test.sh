@@ -27,6 +27,9 @@ ensure_node_modules
 build_all
 cd "$REPO_ROOT"
 
+say "type-check the tests too (the build compiles the sources; a test that feeds an event a field its contract lacks must not compile)"
+npx tsc -p tsconfig.spec.json
+
 say "lint"
 npx nx run-many -t lint --outputStyle=static
 

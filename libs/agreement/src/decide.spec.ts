@@ -177,7 +177,7 @@ describe('accepting a referral', () => {
 
 describe('the lifecycle', () => {
   const step = (status: Parameters<typeof referral>[0] extends infer _ ? string : never, action: string, by = 'b') =>
-    decideStep(a, client({ claims: [{ agencyId: 'b', domain: 'health', referralId: 'r-1' }] }), directory(), { referral: referral({ status: status as never }), action: action as never, byAgencyId: by, reason: 'because' }, new Date('2026-11-23T00:00:00Z'));
+    decideStep(a, client({ claims: [{ agencyId: 'b', domain: 'health', referralId: 'r-1' }] }), directory(), { referral: referral({ status: status as never }), action: action as never, byAgencyId: by, reason: 'other' }, new Date('2026-11-23T00:00:00Z'));
 
   it.each([
     ['requested', 'reject', 'rejected'],
@@ -193,7 +193,7 @@ describe('the lifecycle', () => {
     ['completed', 'enter-in-error', 'entered-in-error'],
   ])('%s --%s--> %s', (from, action, to) => {
     const d = step(from, action);
-    expect(d).toMatchObject({ outcome: 'allowed', events: [{ type: 'ReferralStatusChanged', from, to, reason: 'because' }, ...(['in-progress', 'on-hold'].includes(to) ? [] : [expect.objectContaining({ type: 'ClaimReleased', reason: 'referral-closed' })])] });
+    expect(d).toMatchObject({ outcome: 'allowed', events: [{ type: 'ReferralStatusChanged', from, to, reason: 'other' }, ...(['in-progress', 'on-hold'].includes(to) ? [] : [expect.objectContaining({ type: 'ClaimReleased', reason: 'referral-closed' })])] });
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { ConsentPurpose, DomainOfSupport } from '@umbrella/contracts';
+import { ConsentPurpose, DomainOfSupport, ReferralReason } from '@umbrella/contracts';
 import { Agreement } from './agreement';
 import { addDays } from './calendar';
 import { closes, isOpen, nextStatus, ReferralAction, ReferralStatus, TRANSITIONS } from './lifecycle';
@@ -69,7 +69,7 @@ export interface DirectoryView {
 
 export type EngineEvent =
   | { type: 'ReferralRequested'; referral: ReferralFacts; serviceId: string | null; waitlisted: boolean }
-  | { type: 'ReferralStatusChanged'; referralId: string; action: ReferralAction; from: ReferralStatus; to: ReferralStatus; reason: string | null }
+  | { type: 'ReferralStatusChanged'; referralId: string; action: ReferralAction; from: ReferralStatus; to: ReferralStatus; reason: ReferralReason | null }
   | { type: 'ClaimGranted'; agencyId: string; domain: DomainOfSupport; exclusive: boolean; referralId: string | null }
   | { type: 'ClaimReleased'; agencyId: string; domain: DomainOfSupport; reason: 'handed-over' | 'referral-closed' | 'released' }
   | { type: 'LeadHandedOver'; fromAgencyId: string | null; toAgencyId: string; referralId: string }
@@ -198,7 +198,7 @@ export interface ReferralStep {
   readonly action: ReferralAction;
   /** The agency acting; null for the system (expiry). */
   readonly byAgencyId: string | null;
-  readonly reason: string | null;
+  readonly reason: ReferralReason | null;
 }
 
 export function decideStep(a: Agreement, state: ClientState, directory: DirectoryView, step: ReferralStep, now: Date): Decision {

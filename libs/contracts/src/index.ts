@@ -3,6 +3,7 @@ export * from './domains';
 export * from './topics';
 export * from './envelope';
 export * from './validation';
+export * from './events';
 export * from './registry';
 export * from './events/referral.events';
 export * from './events/agency.events';

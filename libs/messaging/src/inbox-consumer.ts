@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { EventEnvelope, parseEvent, TOPICS, upcast } from '@umbrella/contracts';
+import { EventEnvelope, EventHandlers, EventOf, EventType, parseEvent, PlatformEvent, TOPICS } from '@umbrella/contracts';
 import { sleep } from '@umbrella/platform';
 import { Consumer, EachBatchPayload, IHeaders, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
@@ -7,18 +7,36 @@ import { DeadLetter, DeadLetterCode, insertBareDeadLetter, insertDeadLetter, Raw
 import { bytesAsText, findUnstorableString, jsonNestsDeeperThan, storableText } from './message-bytes';
 import { Wakeable } from './wakeable';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type HandledEvent = EventEnvelope<string, any>;
+/** An event as a consumer receives it: validated, and in the latest version of its type. */
+export type HandledEvent = PlatformEvent;
 
-/** Applies one event inside the consumer's transaction; the inbox row is written in the same one. */
-export type EventHandler = (event: HandledEvent, tx: EntityManager) => Promise<void>;
+/**
+ * The event a consumer receives for an envelope: checked against its contract and brought to the
+ * latest version. Tests replay envelopes of any version through it.
+ */
+export function asConsumed(envelope: EventEnvelope): PlatformEvent {
+  const parsed = parseEvent(JSON.parse(JSON.stringify(envelope)));
+  if (!parsed.ok) throw new Error(`event ${envelope.type} v${envelope.schemaVersion} breaks its contract: ${parsed.errors.join('; ')}`);
+  return parsed.value;
+}
 
-export interface InboxConsumerOptions {
+/** Handlers by event type; each applies its event inside the consumer's transaction, with the inbox row written in the same one. */
+export type ConsumerHandlers<E extends PlatformEvent = PlatformEvent> = EventHandlers<E, EntityManager>;
+
+/** Hands an event to its type's handler; false when the consumer has none for it. */
+export async function dispatch<K extends EventType>(handlers: ConsumerHandlers, event: EventOf<K>, tx: EntityManager): Promise<boolean> {
+  const handler = handlers[event.type];
+  if (!handler) return false;
+  await handler(event, tx);
+  return true;
+}
+
+export interface InboxConsumerOptions<E extends PlatformEvent = PlatformEvent> {
   /** The consumer group, and the consumer's name in the inbox. */
   readonly name: string;
   readonly topics: readonly string[];
   /** Handlers by event type; events of other types on the topics are skipped. */
-  readonly handlers: Readonly<Record<string, EventHandler>>;
+  readonly handlers: ConsumerHandlers<E>;
   /** Attempts before a message is dead-lettered. */
   readonly maxAttempts?: number;
   readonly retryDelayMs?: number;
@@ -31,7 +49,7 @@ export interface InboxConsumerOptions {
    * write them with a few statements instead of several each. It must give what the handlers give
    * event by event (they remain what a batch falls back to).
    */
-  readonly applyBatch?: (events: readonly HandledEvent[], tx: EntityManager) => Promise<void>;
+  readonly applyBatch?: (events: readonly E[], tx: EntityManager) => Promise<void>;
   /** Values over this many bytes are dead-lettered unread (default 512 KiB; events are a few kB, an agreement at most 256 kB). */
   readonly maxMessageBytes?: number;
   /** Values nesting arrays and objects deeper than this are dead-lettered unread (default 32; events nest five deep at most). */
@@ -59,7 +77,7 @@ export class UnprocessableEvent extends Error {}
  * and the consumer moves on. While PostgreSQL is down it waits instead: an outage is not a poison
  * message.
  */
-export class InboxConsumer {
+export class InboxConsumer<E extends PlatformEvent = PlatformEvent> {
   private readonly logger: Logger;
   private readonly consumer: Consumer;
   private readonly dlqProducer: Producer;
@@ -72,7 +90,7 @@ export class InboxConsumer {
   constructor(
     private readonly dataSource: DataSource,
     kafka: Kafka,
-    private readonly options: InboxConsumerOptions,
+    private readonly options: InboxConsumerOptions<E>,
   ) {
     this.logger = new Logger(`Consumer:${options.name}`);
     this.consumer = kafka.consumer({
@@ -97,6 +115,11 @@ export class InboxConsumer {
 
   get name(): string {
     return this.options.name;
+  }
+
+  /** Whether the consumer has a handler for the event's type: the events it reads, as far as the compiler knows. */
+  private handles(event: PlatformEvent): event is E {
+    return Object.hasOwn(this.options.handlers, event.type);
   }
 
   get isConnected(): boolean {
@@ -167,7 +190,7 @@ export class InboxConsumer {
    */
   async processBatch(messages: readonly RawMessage[]): Promise<Outcome[]> {
     const parsed = messages.map((message) => ({ message, parsed: this.parse(message) }));
-    const toApply = parsed.flatMap((p) => (p.parsed.ok && this.options.handlers[p.parsed.event.type] ? [p.parsed.event] : []));
+    const toApply = parsed.flatMap((p) => (p.parsed.ok && this.handles(p.parsed.event) ? [p.parsed.event] : []));
     if (toApply.length < 2) return this.oneByOne(messages);
     let applied: Set<string>;
     try {
@@ -180,7 +203,7 @@ export class InboxConsumer {
     for (const { message, parsed: p } of parsed) {
       let outcome: Outcome;
       if (!p.ok) outcome = await this.deadLetter(message, p.code, p.reason, null);
-      else if (!this.options.handlers[p.event.type]) outcome = 'skipped';
+      else if (!this.handles(p.event)) outcome = 'skipped';
       else outcome = applied.delete(p.event.eventId) ? 'handled' : 'duplicate';
       if (outcome !== 'dead-lettered') this.counts[outcome] += 1;
       outcomes.push(outcome);
@@ -195,7 +218,7 @@ export class InboxConsumer {
   }
 
   /** Applies the events in order in one transaction; returns the ids applied (the others were already). */
-  private async applyAll(events: readonly HandledEvent[]): Promise<Set<string>> {
+  private async applyAll(events: readonly E[]): Promise<Set<string>> {
     return this.dataSource.transaction(async (tx) => {
       const inserted: { event_id: string }[] = await tx.query(
         `INSERT INTO inbox (consumer, event_id, event_type)
@@ -205,7 +228,7 @@ export class InboxConsumer {
       );
       const fresh = new Set(inserted.map((r) => r.event_id));
       const applied = new Set<string>();
-      const toApply: HandledEvent[] = [];
+      const toApply: E[] = [];
       for (const event of events) {
         // an event delivered twice within the batch is applied once
         if (!fresh.has(event.eventId.toLowerCase()) || applied.has(event.eventId)) continue;
@@ -213,7 +236,7 @@ export class InboxConsumer {
         toApply.push(event);
       }
       if (this.options.applyBatch) await this.options.applyBatch(toApply, tx);
-      else for (const event of toApply) await this.options.handlers[event.type](event, tx);
+      else for (const event of toApply) await dispatch(this.options.handlers, event, tx);
       return applied;
     });
   }
@@ -223,8 +246,7 @@ export class InboxConsumer {
     const parsed = this.parse(message);
     if (!parsed.ok) return this.deadLetter(message, parsed.code, parsed.reason, null);
     const event = parsed.event;
-    const handler = this.options.handlers[event.type];
-    if (!handler) {
+    if (!this.handles(event)) {
       this.counts.skipped += 1;
       return 'skipped';
     }
@@ -232,7 +254,7 @@ export class InboxConsumer {
     let lastError: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       try {
-        const outcome = await this.applyOnce(event, handler);
+        const outcome = await this.applyOnce(event);
         this.counts[outcome] += 1;
         if (outcome === 'handled') this.options.afterCommit?.();
         return outcome;
@@ -289,11 +311,11 @@ export class InboxConsumer {
       const shown = message.key === null ? '(none)' : key === null ? '(not text)' : JSON.stringify(key.slice(0, 200));
       return { ok: false, code: 'MESSAGE.KEY_MISMATCH', reason: `message key ${shown} differs from the envelope key ${JSON.stringify(result.value.key)}` };
     }
-    // handlers see one shape per type: the latest version
-    return { ok: true, event: upcast(result.value) };
+    // parsing brought a superseded version to the latest: handlers see one shape per type
+    return { ok: true, event: result.value };
   }
 
-  private async applyOnce(event: HandledEvent, handler: EventHandler): Promise<'handled' | 'duplicate'> {
+  private async applyOnce(event: E): Promise<'handled' | 'duplicate'> {
     return this.dataSource.transaction(async (tx) => {
       const inserted: unknown[] = await tx.query(
         `INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2, $3)
@@ -301,7 +323,7 @@ export class InboxConsumer {
         [this.options.name, event.eventId, event.type],
       );
       if (inserted.length === 0) return 'duplicate';
-      await handler(event, tx);
+      await dispatch(this.options.handlers, event, tx);
       return 'handled';
     });
   }

@@ -8,7 +8,7 @@ import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { InboxConsumer } from './inbox-consumer';
 import { createKafka } from './kafka';
 import { MESSAGING_MIGRATIONS } from './migrations/messaging-migrations';
-import { appendToOutbox, newEvent } from './outbox';
+import { appendToOutbox, eventOfVersion } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import { provisionTopics } from './topics';
 
@@ -26,7 +26,7 @@ const brokers = () => process.env.KAFKA_BROKERS as string;
 const run = randomUUID().slice(0, 8);
 
 function referralEvent(clientId: string) {
-  return newEvent({
+  return eventOfVersion({
     type: 'ReferralRequested',
     schemaVersion: 1,
     producer: 'referral',

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ALL_TOPICS } from '@umbrella/contracts';
+import { ALL_TOPICS, PlatformEvent } from '@umbrella/contracts';
 import { currentUnitOfWork, Database, HealthRegistry, sleep, withTimeout } from '@umbrella/platform';
 import { Kafka, logLevel } from 'kafkajs';
 import { InboxConsumer, InboxConsumerOptions } from './inbox-consumer';
@@ -25,7 +25,7 @@ export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly kafka: Kafka;
   readonly relay: OutboxRelay | null;
-  private readonly consumers: InboxConsumer[] = [];
+  private readonly consumers: Pick<InboxConsumer, 'name' | 'counts' | 'start' | 'stop'>[] = [];
   private readonly logger = new Logger('Messaging');
   private readonly probe: Kafka;
   private lastProbe = { at: 0, up: false };
@@ -45,8 +45,8 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   /** Registers a consumer; it starts with the others once the database and topics are ready. */
-  registerConsumer(options: InboxConsumerOptions): InboxConsumer {
-    const consumer = new InboxConsumer(this.database.dataSource, this.kafka, { ...options, afterCommit: () => this.afterCommit() });
+  registerConsumer<E extends PlatformEvent>(options: InboxConsumerOptions<E>): InboxConsumer<E> {
+    const consumer = new InboxConsumer<E>(this.database.dataSource, this.kafka, { ...options, afterCommit: () => this.afterCommit() });
     this.consumers.push(consumer);
     return consumer;
   }

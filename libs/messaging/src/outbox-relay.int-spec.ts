@@ -5,7 +5,7 @@ import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { createKafka } from './kafka';
 import { MESSAGING_MIGRATIONS } from './migrations/messaging-migrations';
-import { appendToOutbox, newEvent } from './outbox';
+import { appendToOutbox, eventOfVersion } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import { provisionTopics } from './topics';
 
@@ -77,7 +77,7 @@ describe('the outbox relay when marking fails after sending', () => {
   /** Events in the outbox, on this run's topic. */
   async function writeOutbox(prefix: string, count: number): Promise<EventEnvelope[]> {
     const events = Array.from({ length: count }, (_, i) =>
-      newEvent({
+      eventOfVersion({
         type: 'ReferralRequested',
         schemaVersion: 1,
         producer: 'referral',

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Actor, EventEnvelope, findContract, parseEvent, Producer } from '@umbrella/contracts';
+import { Actor, contractOf, EventData, EventEnvelope, EventOf, EventType, findContract, isEventType, parseEvent, Producer } from '@umbrella/contracts';
 import { EntityManager } from 'typeorm';
 
-export interface NewEvent<TData extends object> {
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly data: TData;
+/** What a producer says about a new event; the version, key, id and time are the platform's to set. */
+export interface NewEvent<K extends EventType> {
+  readonly type: K;
+  readonly data: EventData<K>;
   readonly producer: Producer;
   readonly correlationId?: string;
   readonly causationId?: string | null;
@@ -15,36 +15,59 @@ export interface NewEvent<TData extends object> {
 }
 
 export class ContractViolation extends Error {
-  constructor(readonly type: string, readonly errors: string[]) {
+  constructor(
+    readonly type: string,
+    readonly errors: string[],
+  ) {
     super(`event ${type} breaks its contract: ${errors.join('; ')}`);
     this.name = 'ContractViolation';
   }
 }
 
 /**
- * Builds an envelope for a new event; the key comes from the contract, and the event is
- * validated strictly (no undeclared field, so no stray personal data) before it can be stored.
+ * Builds the envelope of a new event of the latest version of its type: only a contract's type
+ * with that type's data compiles. The key comes from the contract, and the event is validated
+ * strictly (no undeclared field, so no stray personal data) before it can be stored.
  */
-export function newEvent<TData extends object>(event: NewEvent<TData>): EventEnvelope<string, TData> {
+export function newEvent<K extends EventType>(event: NewEvent<K>): EventOf<K> {
+  // only a caller that bypassed the compiler gets here with an unknown type
+  if (!isEventType(event.type)) throw new ContractViolation(String(event.type), [`no contract for ${String(event.type)}`]);
+  const contract = contractOf(event.type);
+  const envelope: EventEnvelope<K, EventData<K>> = { ...envelopeOf(event, contract.schemaVersion, contract.keyOf(event.data)), type: event.type, data: event.data };
+  assertValid(envelope);
+  return envelope;
+}
+
+/**
+ * Builds the envelope of an event of any published version, as it was once produced: tests
+ * replay superseded versions with it. Services publish with `newEvent`.
+ */
+export function eventOfVersion(event: Omit<NewEvent<EventType>, 'type' | 'data'> & { readonly type: string; readonly schemaVersion: number; readonly data: object }): EventEnvelope<string, object> {
   const contract = findContract(event.type, event.schemaVersion);
   if (!contract) throw new ContractViolation(event.type, [`no contract for ${event.type} v${event.schemaVersion}`]);
+  const envelope: EventEnvelope<string, object> = { ...envelopeOf(event, event.schemaVersion, contract.keyOf(event.data)), type: event.type, data: event.data };
+  assertValid(envelope);
+  return envelope;
+}
+
+function envelopeOf(event: Omit<NewEvent<EventType>, 'type' | 'data'>, schemaVersion: number, key: string): Omit<EventEnvelope, 'type' | 'data'> {
   const eventId = randomUUID();
-  const envelope: EventEnvelope<string, TData> = {
+  return {
     eventId,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
+    schemaVersion,
     occurredAt: (event.occurredAt ?? new Date()).toISOString(),
     producer: event.producer,
     correlationId: event.correlationId ?? eventId,
     causationId: event.causationId ?? null,
-    key: contract.keyOf(event.data),
+    key,
     ...(event.agreementVersion ? { agreementVersion: event.agreementVersion } : {}),
     ...(event.actor ? { actor: event.actor } : {}),
-    data: event.data,
   };
+}
+
+function assertValid(envelope: EventEnvelope): void {
   const checked = parseEvent(JSON.parse(JSON.stringify(envelope)), { strict: true });
-  if (!checked.ok) throw new ContractViolation(event.type, checked.errors);
-  return envelope;
+  if (!checked.ok) throw new ContractViolation(envelope.type, checked.errors);
 }
 
 /** Where to publish an event: its contract's topic. */

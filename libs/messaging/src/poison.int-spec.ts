@@ -8,7 +8,7 @@ import { DeadLetterCode, headerViews, listDeadLetters, PAYLOAD_PREVIEW_BYTES as 
 import { DEFAULT_MAX_MESSAGE_BYTES, InboxConsumer } from './inbox-consumer';
 import { createKafka } from './kafka';
 import { MESSAGING_MIGRATIONS } from './migrations/messaging-migrations';
-import { newEvent } from './outbox';
+import { eventOfVersion } from './outbox';
 import { provisionTopics } from './topics';
 
 /*
@@ -46,7 +46,7 @@ interface Poison {
 }
 
 function referral(key: string): EventEnvelope {
-  return newEvent({
+  return eventOfVersion({
     type: 'ReferralRequested',
     schemaVersion: 1,
     producer: 'referral',

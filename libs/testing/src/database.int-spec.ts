@@ -14,8 +14,10 @@ describe('Database', () => {
   const poolOf = (db: Database): Pool => (db.dataSource.driver as unknown as { master: Pool }).master;
   const terminate = (pid: number) => admin.query('SELECT pg_terminate_backend($1)', [pid]);
 
+  let url: string;
+
   beforeAll(async () => {
-    const url = await recreateTestDatabase('umbrella_platform_test');
+    url = await recreateTestDatabase('umbrella_platform_test');
     database = new Database({ url, entities: [], migrations: [AuditLog1732400000050, RequestOutcome1732400001000], poolSize: 4, retryDelayMs: 200 });
     database.start();
     await database.whenReady();
@@ -70,7 +72,7 @@ describe('Database', () => {
     await admin.query('BEGIN');
     await admin.query('SELECT pg_advisory_xact_lock(4242)');
     try {
-      const quick = new Database({ url: database.dataSource.options.url as string, entities: [], migrations: [], poolSize: 2, lockTimeoutMs: 200 });
+      const quick = new Database({ url, entities: [], migrations: [], poolSize: 2, lockTimeoutMs: 200 });
       quick.start();
       await quick.whenReady();
       try {

@@ -1,5 +1,5 @@
-import { AgreementPublishedV1, TOPICS, validatePlain } from '@umbrella/contracts';
-import { EventHandler, HandledEvent, UnprocessableEvent } from '@umbrella/messaging';
+import { AgreementEvent, EventOf, TOPICS } from '@umbrella/contracts';
+import { ConsumerHandlers } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
 
 export const AGREEMENTS_CONSUMER = 'agency-directory.agreements';
@@ -10,10 +10,9 @@ export const AGREEMENTS_TOPICS = [TOPICS.agreements.name];
  * (the referral service refuses a second publication), so the first event of a version is the one
  * kept; a redelivery, or a replay from the beginning of the topic, changes nothing.
  */
-export async function onAgreementPublished(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const data = validatePlain(AgreementPublishedV1, event.data, { strict: false });
-  if (!data.ok) throw new UnprocessableEvent(data.errors.join('; '));
-  const { version, agreementId, effectiveFrom, publishedAt } = data.value;
+export async function onAgreementPublished(event: EventOf<'AgreementPublished'>, tx: EntityManager): Promise<void> {
+  // the consumer validated the event against its contract before handing it over
+  const { version, agreementId, effectiveFrom, publishedAt } = event.data;
   await tx.query(
     `INSERT INTO agreement_version (version, agreement_id, effective_from, published_at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (version) DO NOTHING`,
@@ -21,4 +20,4 @@ export async function onAgreementPublished(event: HandledEvent, tx: EntityManage
   );
 }
 
-export const AGREEMENTS_HANDLERS: Readonly<Record<string, EventHandler>> = { AgreementPublished: onAgreementPublished };
+export const AGREEMENTS_HANDLERS: ConsumerHandlers<AgreementEvent> = { AgreementPublished: onAgreementPublished };

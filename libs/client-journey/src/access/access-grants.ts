@@ -1,6 +1,5 @@
 import { Involvement, NOT_INVOLVED } from '@umbrella/agreement';
-import { ClaimGrantedV1, ClaimReleasedV1, ConsentGivenV1, ConsentWithdrawnV1, DOMAINS_OF_SUPPORT, DomainOfSupport, LeadHandedOverV1, ReferralTransitionV1 } from '@umbrella/contracts';
-import { HandledEvent } from '@umbrella/messaging';
+import { ClientEvent, DOMAINS_OF_SUPPORT, DomainOfSupport, ReferralEvent } from '@umbrella/contracts';
 import { EntityManager } from 'typeorm';
 import { consentBasis } from '../domain/consent';
 
@@ -44,16 +43,16 @@ export async function revokeAccess(tx: EntityManager, grant: AccessGrant): Promi
 }
 
 /** The access effect of one client event, if it has one. Used by the commands and by the projection alike. */
-export async function applyAccessEffect(tx: EntityManager, event: Pick<HandledEvent, 'type' | 'data'> & { eventId?: string }): Promise<void> {
+export async function applyAccessEffect(tx: EntityManager, event: ReferralEvent | ClientEvent): Promise<void> {
   switch (event.type) {
     case 'ClaimGranted': {
       // one client's events share a partition, so a claim's grant and release arrive in order
-      const d = event.data as ClaimGrantedV1;
-      await grantAccess(tx, { clientId: d.clientId, agencyId: d.agencyId, basis: 'claim', sourceId: `${d.domain}:${event.eventId ?? d.grantedAt}`, at: d.grantedAt });
+      const d = event.data;
+      await grantAccess(tx, { clientId: d.clientId, agencyId: d.agencyId, basis: 'claim', sourceId: `${d.domain}:${event.eventId}`, at: d.grantedAt });
       return;
     }
     case 'ClaimReleased': {
-      const d = event.data as ClaimReleasedV1;
+      const d = event.data;
       await tx.query(
         `UPDATE client_agency_access SET revoked_at = $4 WHERE client_id = $1 AND agency_id = $2 AND basis = 'claim' AND source_id LIKE $3 AND revoked_at IS NULL`,
         [d.clientId, d.agencyId, `${d.domain}:%`, d.releasedAt],
@@ -66,20 +65,20 @@ export async function applyAccessEffect(tx: EntityManager, event: Pick<HandledEv
     case 'ReferralCancelled':
     case 'ReferralExpired':
     case 'ReferralEnteredInError': {
-      const d = event.data as ReferralTransitionV1;
+      const d = event.data;
       for (const agencyId of [d.fromAgencyId, d.toAgencyId]) {
         await revokeAccess(tx, { clientId: d.clientId, agencyId, basis: 'open-referral', sourceId: d.referralId, at: d.at });
       }
       return;
     }
     case 'ConsentGiven': {
-      const d = event.data as ConsentGivenV1;
+      const d = event.data;
       const basis = consentBasis(d);
       if (basis && d.agencyId) await grantAccess(tx, { clientId: d.clientId, agencyId: d.agencyId, basis, sourceId: d.consentId, at: d.givenAt });
       return;
     }
     case 'ConsentWithdrawn': {
-      const d = event.data as ConsentWithdrawnV1;
+      const d = event.data;
       const basis = consentBasis(d);
       if (basis && d.agencyId) await revokeAccess(tx, { clientId: d.clientId, agencyId: d.agencyId, basis, sourceId: d.consentId, at: d.withdrawnAt });
       return;
@@ -87,7 +86,7 @@ export async function applyAccessEffect(tx: EntityManager, event: Pick<HandledEv
     case 'LeadHandedOver': {
       // the referral service decides handovers (UA-3, UA-9); this service follows its decision. A
       // handover applies to the lead it was decided from, so replaying an old one changes nothing.
-      const d = event.data as LeadHandedOverV1;
+      const d = event.data;
       const from = d.fromAgencyId ?? null;
       // an UPDATE … RETURNING answers [rows, count]
       const [moved]: [{ key_worker_assignment_id: string | null }[], number] = await tx.query(

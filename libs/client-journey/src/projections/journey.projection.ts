@@ -1,15 +1,5 @@
-import {
-  ClientRegisteredV1,
-  ConsentGivenV1,
-  ConsentWithdrawnV1,
-  EVENT_CONTRACTS,
-  KeyWorkerAssignedV1,
-  LeadHandedOverV1,
-  MilestoneRecordedV1,
-  ReferralRequestedV1,
-  TOPICS,
-} from '@umbrella/contracts';
-import { EventHandler, HandledEvent } from '@umbrella/messaging';
+import { ClientEvent, ClientEventData, EventData, EventOf, isEventType, ReferralEvent, ReferralEventData, TOPICS, EVENT_CONTRACTS } from '@umbrella/contracts';
+import { ConsumerHandlers } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
 import { applyAccessEffect, grantAccess } from '../access/access-grants';
 
@@ -27,11 +17,17 @@ export interface TimelineEntry {
 
 type Data = Record<string, unknown>;
 
+/** What the timeline reads: every event on the two client-scoped topics. */
+export type TimelineEvent = ReferralEvent | ClientEvent;
+type TimelineType = keyof ReferralEventData | keyof ClientEventData;
+/** What a timeline entry is made of: a timeline event's type with that type's data. */
+export type TimelineInput = { [K in TimelineType]: { readonly type: K; readonly data: EventData<K> } }[TimelineType];
+
 /**
  * The agency fields of the event types this service knows, in the order that reads ("from, to";
  * "recorded by, lead"). Field order on the wire says nothing: the outbox keeps envelopes as jsonb.
  */
-const AGENCY_FIELDS: Record<string, readonly string[]> = {
+const AGENCY_FIELDS: { readonly [K in TimelineType]?: readonly (keyof EventData<K> & string)[] } = {
   ReferralRequested: ['fromAgencyId', 'toAgencyId'],
   ClientRegistered: ['registeredByAgencyId'],
   ConsentGiven: ['agencyId', 'recordedByAgencyId'],
@@ -43,7 +39,8 @@ const AGENCY_FIELDS: Record<string, readonly string[]> = {
 
 /** Every agency an event names: the known fields in order, else any `agencyId` / `…AgencyId` field by name. */
 export function agenciesNamed(data: Data, type?: string): string[] {
-  const fields = (type && AGENCY_FIELDS[type]) || Object.keys(data).filter((f) => f === 'agencyId' || f.endsWith('AgencyId')).sort();
+  const known: readonly string[] | undefined = type !== undefined && isTimelineType(type) ? AGENCY_FIELDS[type] : undefined;
+  const fields = known ?? Object.keys(data).filter((f) => f === 'agencyId' || f.endsWith('AgencyId')).sort();
   const ids = fields.map((f) => data[f]).filter((value): value is string => typeof value === 'string');
   return [...new Set(ids)];
 }
@@ -51,52 +48,45 @@ export function agenciesNamed(data: Data, type?: string): string[] {
 const scopeOf = (d: { agencyId?: string; domain?: string }) => (d.agencyId ? d.agencyId : `any agency in ${d.domain}`);
 
 /** One sentence per event type a caseworker can read; a type this service does not know yet gets a plain one. */
-const SUMMARIES: Record<string, (data: Data) => string> = {
-  ReferralRequested: (d) => {
-    const r = d as unknown as ReferralRequestedV1;
-    return `Referred by ${r.fromAgencyId} to ${r.toAgencyId} for ${r.domain}`;
-  },
-  ClientRegistered: (d) => {
-    const r = d as unknown as ClientRegisteredV1;
-    return `Registered by ${r.registeredByAgencyId} (age band ${r.ageBand}, region ${r.region})`;
-  },
-  ConsentGiven: (d) => {
-    const c = d as unknown as ConsentGivenV1;
-    return `Consent to share with ${scopeOf(c)} for ${c.purpose} (${c.evidence}), recorded by ${c.recordedByAgencyId}`;
-  },
-  ConsentWithdrawn: (d) => {
-    const c = d as unknown as ConsentWithdrawnV1;
-    return `Consent to share with ${scopeOf(c)} for ${c.purpose} withdrawn (${c.reason === 'client-erased' ? 'client erased' : c.evidence})`;
-  },
-  KeyWorkerAssigned: (d) => {
-    const k = d as unknown as KeyWorkerAssignedV1;
+const SUMMARIES: { readonly [K in TimelineType]?: (data: EventData<K>) => string } = {
+  ReferralRequested: (r) => `Referred by ${r.fromAgencyId} to ${r.toAgencyId} for ${r.domain}`,
+  ClientRegistered: (r) => `Registered by ${r.registeredByAgencyId} (age band ${r.ageBand}, region ${r.region})`,
+  ConsentGiven: (c) => `Consent to share with ${scopeOf(c)} for ${c.purpose} (${c.evidence}), recorded by ${c.recordedByAgencyId}`,
+  ConsentWithdrawn: (c) => `Consent to share with ${scopeOf(c)} for ${c.purpose} withdrawn (${c.reason === 'client-erased' ? 'client erased' : c.evidence})`,
+  KeyWorkerAssigned: (k) => {
     if (k.previousLeadAgencyId && k.previousLeadAgencyId !== k.leadAgencyId) return `Lead passed from ${k.previousLeadAgencyId} to ${k.leadAgencyId}; key worker ${k.keyWorkerId}`;
     return `Key worker ${k.keyWorkerId} at ${k.leadAgencyId}`;
   },
-  MilestoneRecorded: (d) => {
-    const m = d as unknown as MilestoneRecordedV1;
+  MilestoneRecorded: (m) => {
     const what = m.milestone.replace(/-/g, ' ');
     return `${what.charAt(0).toUpperCase()}${what.slice(1)}${m.domain ? ` (${m.domain})` : ''} on ${m.occurredOn}, recorded by ${m.recordedByAgencyId}`;
   },
-  LeadHandedOver: (d) => {
-    const h = d as unknown as LeadHandedOverV1;
-    return h.fromAgencyId ? `Lead handed over from ${h.fromAgencyId} to ${h.toAgencyId}` : `Lead taken on by ${h.toAgencyId}`;
-  },
+  LeadHandedOver: (h) => (h.fromAgencyId ? `Lead handed over from ${h.fromAgencyId} to ${h.toAgencyId}` : `Lead taken on by ${h.toAgencyId}`),
   ClientErased: () => 'Personal data erased at the client’s request',
 };
 
-export function timelineEntryOf(event: Pick<HandledEvent, 'type' | 'data'>): TimelineEntry {
-  const { clientId: _clientId, ...details } = event.data as Data;
+const TIMELINE_TYPES: ReadonlySet<string> = new Set(EVENT_CONTRACTS.filter((c) => c.topic === TOPICS.referrals || c.topic === TOPICS.clients).map((c) => c.type));
+
+function isTimelineType(type: string): type is TimelineType {
+  return isEventType(type) && TIMELINE_TYPES.has(type);
+}
+
+function summaryOf<K extends TimelineType>(event: { readonly type: K; readonly data: EventData<K> }): string | undefined {
   const summarise = SUMMARIES[event.type];
+  return summarise?.(event.data);
+}
+
+export function timelineEntryOf(event: TimelineInput): TimelineEntry {
+  const { clientId: _clientId, ...details } = event.data;
   const agencyIds = agenciesNamed(details, event.type);
   return {
     agencyIds,
-    summary: summarise ? summarise(event.data as Data) : `${event.type.replace(/([a-z])([A-Z])/g, '$1 $2')}${agencyIds.length ? ` (${agencyIds.join(', ')})` : ''}`,
+    summary: summaryOf(event) ?? `${event.type.replace(/([a-z])([A-Z])/g, '$1 $2')}${agencyIds.length ? ` (${agencyIds.join(', ')})` : ''}`,
     details,
   };
 }
 
-export async function appendToTimeline(event: HandledEvent, tx: EntityManager): Promise<void> {
+export async function appendToTimeline(event: TimelineEvent, tx: EntityManager): Promise<void> {
   const entry = timelineEntryOf(event);
   await tx.query(
     `INSERT INTO journey_entry (event_id, client_id, event_type, occurred_at, agency_ids, summary, details)
@@ -106,8 +96,8 @@ export async function appendToTimeline(event: HandledEvent, tx: EntityManager): 
 }
 
 /** A referral opens access to the client for both agencies it links. */
-export async function grantAccessForReferral(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const data = event.data as ReferralRequestedV1;
+export async function grantAccessForReferral(event: EventOf<'ReferralRequested'>, tx: EntityManager): Promise<void> {
+  const data = event.data;
   for (const agencyId of [data.fromAgencyId, data.toAgencyId]) {
     await grantAccess(tx, { clientId: data.clientId, agencyId, basis: 'open-referral', sourceId: data.referralId, at: event.occurredAt });
   }
@@ -118,19 +108,14 @@ export async function grantAccessForReferral(event: HandledEvent, tx: EntityMana
  * ones that change who may see the client apply that too. Built from the contracts, so an event
  * the referral work adds shows on the timeline as soon as this service is built with it.
  */
-export function timelineHandlers(): Record<string, EventHandler> {
-  const handlers: Record<string, EventHandler> = {};
-  for (const contract of EVENT_CONTRACTS) {
-    if (contract.topic !== TOPICS.referrals && contract.topic !== TOPICS.clients) continue;
-    // the agreement's decisions are its audit trail (the referral service lists them), not the client's journey
-    if (contract.type === 'AgreementDecisionRecorded') continue;
-    handlers[contract.type] = async (event, tx) => {
-      await appendToTimeline(event, tx);
-      if (event.type === 'ReferralRequested') await grantAccessForReferral(event, tx);
-      else await applyAccessEffect(tx, event);
-    };
-  }
-  return handlers;
+export function timelineHandlers(): ConsumerHandlers<TimelineEvent> {
+  const onTimeline = async (event: TimelineEvent, tx: EntityManager): Promise<void> => {
+    await appendToTimeline(event, tx);
+    if (event.type === 'ReferralRequested') await grantAccessForReferral(event, tx);
+    else await applyAccessEffect(tx, event);
+  };
+  // the agreement's decisions are its audit trail (the referral service lists them), not the client's journey
+  return Object.fromEntries([...TIMELINE_TYPES].filter((type) => type !== 'AgreementDecisionRecorded').map((type) => [type, onTimeline]));
 }
 
 export const TIMELINE_TOPICS = [TOPICS.referrals.name, TOPICS.clients.name];

@@ -1,6 +1,5 @@
 import { IsIn, IsISO8601, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { STAKEHOLDER_TYPES, StakeholderType } from '../domains';
-import { EventEnvelope } from '../envelope';
 
 export const AGENCY_ID = /^[a-z0-9][a-z0-9-]{1,99}$/;
 
@@ -25,5 +24,3 @@ export class AgencyRegisteredV1 {
   @IsISO8601({ strict: true })
   registeredAt: string;
 }
-
-export type AgencyRegistered = EventEnvelope<'AgencyRegistered', AgencyRegisteredV1>;

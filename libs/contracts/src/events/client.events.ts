@@ -13,7 +13,6 @@ import {
   ValidationArguments,
 } from 'class-validator';
 import { DOMAINS_OF_SUPPORT, DomainOfSupport } from '../domains';
-import { EventEnvelope } from '../envelope';
 import { AGENCY_ID } from './agency.events';
 import { PSEUDONYMOUS_ID, PSEUDONYMOUS_ID_MESSAGE } from './referral.events';
 
@@ -241,11 +240,3 @@ export class ClientErasedV1 {
   @IsISO8601({ strict: true })
   erasedAt: string;
 }
-
-export type ClientRegistered = EventEnvelope<'ClientRegistered', ClientRegisteredV1>;
-export type ConsentGiven = EventEnvelope<'ConsentGiven', ConsentGivenV1>;
-export type ConsentWithdrawn = EventEnvelope<'ConsentWithdrawn', ConsentWithdrawnV1>;
-export type KeyWorkerAssigned = EventEnvelope<'KeyWorkerAssigned', KeyWorkerAssignedV1>;
-export type MilestoneRecorded = EventEnvelope<'MilestoneRecorded', MilestoneRecordedV1>;
-export type ClientErased = EventEnvelope<'ClientErased', ClientErasedV1>;
-export type ClientEvent = ClientRegistered | ConsentGiven | ConsentWithdrawn | KeyWorkerAssigned | MilestoneRecorded | ClientErased;

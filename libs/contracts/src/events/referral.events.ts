@@ -1,6 +1,5 @@
 import { IsArray, IsBoolean, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { DOMAINS_OF_SUPPORT, DomainOfSupport } from '../domains';
-import { EventEnvelope } from '../envelope';
 
 /** Pseudonymous ids are opaque tokens; they must never be a name, e-mail or national id. */
 export const PSEUDONYMOUS_ID = /^[a-z0-9][a-z0-9-]{2,63}$/;
@@ -33,8 +32,6 @@ export class ReferralRequestedV1 {
   requestedAt: string;
 }
 
-export type ReferralRequested = EventEnvelope<'ReferralRequested', ReferralRequestedV1>;
-
 /** Why a referral was rejected or closed; free text stays in the referral service (it may name a person). */
 export const REFERRAL_REASONS = [
   'not-eligible',
@@ -49,6 +46,7 @@ export const REFERRAL_REASONS = [
 export type ReferralReason = (typeof REFERRAL_REASONS)[number];
 
 export const REFERRAL_STATUSES_V = ['requested', 'accepted', 'rejected', 'in-progress', 'on-hold', 'completed', 'failed', 'cancelled', 'expired', 'entered-in-error'] as const;
+export type ReferralStatusV = (typeof REFERRAL_STATUSES_V)[number];
 
 /** v2 adds what the agreement decided: the answer deadline (UA-8), a waitlist place (UA-7) and a lead handover (UA-3). */
 export class ReferralRequestedV2 extends ReferralRequestedV1 {
@@ -69,8 +67,8 @@ export class ReferralTransitionV1 {
   @IsString() @MaxLength(100) fromAgencyId: string;
   @IsString() @MaxLength(100) toAgencyId: string;
   @IsIn(DOMAINS_OF_SUPPORT) domain: DomainOfSupport;
-  @IsIn(REFERRAL_STATUSES_V) previousStatus: string;
-  @IsIn(REFERRAL_STATUSES_V) status: string;
+  @IsIn(REFERRAL_STATUSES_V) previousStatus: ReferralStatusV;
+  @IsIn(REFERRAL_STATUSES_V) status: ReferralStatusV;
   /** The agency that acted; absent when the platform acted (expiry). */
   @IsOptional() @IsString() @MaxLength(100) byAgencyId?: string;
   @IsOptional() @IsIn(REFERRAL_REASONS) reason?: ReferralReason;

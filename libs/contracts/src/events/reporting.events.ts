@@ -1,7 +1,7 @@
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
 import { DOMAINS_OF_SUPPORT, DomainOfSupport, STAKEHOLDER_TYPES, StakeholderType } from '../domains';
 import { AGE_BANDS, AgeBand } from './client.events';
-import { REFERRAL_REASONS, REFERRAL_STATUSES_V, ReferralReason } from './referral.events';
+import { REFERRAL_REASONS, REFERRAL_STATUSES_V, ReferralReason, ReferralStatusV } from './referral.events';
 
 /**
  * One referral as it stands after a step of its lifecycle, flattened for analysts. It names no
@@ -21,10 +21,10 @@ export class ReferralFactV1 {
   @IsOptional() @IsString() @MaxLength(100) toRegion?: string;
   @IsIn(DOMAINS_OF_SUPPORT) domain: DomainOfSupport;
   @IsOptional() @IsIn(AGE_BANDS) clientAgeBand?: AgeBand;
-  @IsIn(REFERRAL_STATUSES_V) status: string;
+  @IsIn(REFERRAL_STATUSES_V) status: ReferralStatusV;
   @IsBoolean() waitlisted: boolean;
   @IsISO8601({ strict: true }) requestedAt: string;
-  @IsOptional() @IsIn(['accepted', 'rejected', 'expired']) answer?: string;
+  @IsOptional() @IsIn(['accepted', 'rejected', 'expired']) answer?: 'accepted' | 'rejected' | 'expired';
   @IsOptional() @IsISO8601({ strict: true }) answeredAt?: string;
   @IsOptional() @IsInt() @Min(0) secondsToAnswer?: number;
   @IsOptional() @IsIn(REFERRAL_REASONS) rejectReason?: ReferralReason;

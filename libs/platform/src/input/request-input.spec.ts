@@ -82,7 +82,7 @@ describe('the HTTP input every service shares', () => {
 
   beforeEach(() => filtered.mockClear());
 
-  async function call(method: string, path: string, init: { body?: string | Uint8Array; headers?: Record<string, string> } = {}) {
+  async function call(method: string, path: string, init: { body?: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string> } = {}) {
     const res = await fetch(`${base}${path}`, { method, body: init.body, headers: init.body === undefined ? init.headers : { 'content-type': 'application/json', ...init.headers } });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };

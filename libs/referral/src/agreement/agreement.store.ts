@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Agreement, agreementDocument, parseAgreement, SHIPPED_AGREEMENT_V1 } from '@umbrella/agreement';
-import { Actor, AgreementPublishedV1 } from '@umbrella/contracts';
+import { Actor } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
 import { readFileSync } from 'node:fs';
@@ -96,9 +96,8 @@ export class AgreementStore implements OnApplicationBootstrap {
       [agreement.version, agreement.id, JSON.stringify(document), agreement.effectiveFrom, actor?.userId ?? null],
     );
     await appendToOutbox(tx, [
-      newEvent<AgreementPublishedV1>({
+      newEvent({
         type: 'AgreementPublished',
-        schemaVersion: 1,
         producer: 'referral',
         agreementVersion: agreement.version,
         ...(actor ? { actor } : {}),

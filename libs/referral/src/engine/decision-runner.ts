@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { Agreement, ClientState, Decision, EngineEvent, ReferralAction } from '@umbrella/agreement';
-import { Actor, DomainOfSupport, EventEnvelope } from '@umbrella/contracts';
+import { Actor, DomainOfSupport, EventData, EventOf, EventType, PlatformEvent, ReferralTransitionEventType } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
 import { currentUnitOfWork, Database, KeyedLock, RecordedRefusal } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
@@ -26,7 +26,7 @@ export type Decide = (agreement: Agreement, state: ClientState, directory: Decis
 /** A decision a consumer may find it need not take (null): nothing is recorded then. */
 export type MaybeDecide = (agreement: Agreement, state: ClientState, directory: DecisionDirectory, now: Date, tx: EntityManager) => Promise<Decision | null> | Decision | null;
 
-const TRANSITION_EVENT: Record<ReferralAction, string> = {
+const TRANSITION_EVENT: Record<ReferralAction, ReferralTransitionEventType> = {
   accept: 'ReferralAccepted',
   reject: 'ReferralRejected',
   start: 'ReferralStarted',
@@ -144,7 +144,7 @@ export class DecisionRunner {
   }
 
   /** Stores the decision, allowed or refused, and returns its event for the outbox. */
-  private async record(tx: EntityManager, ctx: DecisionContext, decision: Decision, now: Date): Promise<EventEnvelope> {
+  private async record(tx: EntityManager, ctx: DecisionContext, decision: Decision, now: Date): Promise<EventOf<'AgreementDecisionRecorded'>> {
     const id = randomUUID();
     const reason = decision.outcome === 'allowed' ? `Allowed under version ${decision.agreementVersion} of the agreement.` : decision.message;
     const code = decision.outcome === 'refused' ? decision.code : null;
@@ -170,10 +170,9 @@ export class DecisionRunner {
       });
   }
 
-  private event<T extends object>(type: string, ctx: DecisionContext, agreementVersion: string, data: T, schemaVersion = 1): EventEnvelope<string, T> {
-    return newEvent<T>({
+  private event<K extends EventType>(type: K, ctx: DecisionContext, agreementVersion: string, data: EventData<K>): EventOf<K> {
+    return newEvent({
       type,
-      schemaVersion,
       producer: 'referral',
       data,
       agreementVersion,
@@ -184,8 +183,8 @@ export class DecisionRunner {
   }
 
   /** Writes the engine's events to the tables and returns them as events for the outbox; a lost race surfaces as RaceLost. */
-  private async apply(tx: EntityManager, ctx: DecisionContext, events: EngineEvent[], version: string, now: Date): Promise<EventEnvelope[]> {
-    const out: EventEnvelope[] = [];
+  private async apply(tx: EntityManager, ctx: DecisionContext, events: EngineEvent[], version: string, now: Date): Promise<PlatformEvent[]> {
+    const out: PlatformEvent[] = [];
     const at = now.toISOString();
     for (const e of events) {
       switch (e.type) {
@@ -215,13 +214,12 @@ export class DecisionRunner {
                 waitlisted: e.waitlisted,
                 handsOverLead: r.handsOverLead,
               },
-              2,
             ),
           );
           break;
         }
         case 'ReferralStatusChanged': {
-          const [rows] = await tx.query(
+          const [rows]: [{ client_id: string; from_agency_id: string; to_agency_id: string; domain: DomainOfSupport }[], number] = await tx.query(
             `UPDATE referral SET status = $3, reason_code = coalesce($4, reason_code), updated_at = $5
               WHERE id = $1 AND status = $2 RETURNING client_id, from_agency_id, to_agency_id, domain`,
             [e.referralId, e.from, e.to, e.reason, now],

@@ -1,19 +1,6 @@
 import { decideClaimsAfterWithdrawal, decideOutcome, decideStep, isOpen, referralStillCovered } from '@umbrella/agreement';
-import {
-  AgencyRegisteredV1,
-  AgencyUpdatedV1,
-  AgreementSignatureSuspendedV1,
-  AgreementSignedV1,
-  ClientRegisteredV1,
-  ConsentGivenV1,
-  ConsentWithdrawnV1,
-  DomainOfSupport,
-  MilestoneRecordedV1,
-  ServiceCapacityChangedV1,
-  ServiceSnapshotV1,
-  ServiceWithdrawnV1,
-} from '@umbrella/contracts';
-import { EventHandler, HandledEvent } from '@umbrella/messaging';
+import { AgencyEvent, ClientEvent, DomainOfSupport, EventOf } from '@umbrella/contracts';
+import { ConsumerHandlers } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
 import { toFacts } from '../engine/client-state';
 import { DecisionRunner } from '../engine/decision-runner';
@@ -23,8 +10,8 @@ import { DecisionRunner } from '../engine/decision-runner';
  * decision ever waits on a call to another service.
  */
 
-async function upsertAgency(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const data = event.data as AgencyRegisteredV1 | AgencyUpdatedV1;
+async function upsertAgency(event: EventOf<'AgencyRegistered' | 'AgencyUpdated'>, tx: EntityManager): Promise<void> {
+  const data = event.data;
   await tx.query(
     `INSERT INTO known_agency (agency_id, name, stakeholder_type, region, updated_at)
      VALUES ($1, $2, $3, $4, $5)
@@ -34,8 +21,8 @@ async function upsertAgency(event: HandledEvent, tx: EntityManager): Promise<voi
   );
 }
 
-async function signature(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const data = event.data as AgreementSignedV1 | AgreementSignatureSuspendedV1;
+async function signature(event: EventOf<'AgreementSigned' | 'AgreementSignatureSuspended'>, tx: EntityManager): Promise<void> {
+  const data = event.data;
   await tx.query(
     `INSERT INTO agency_signature (agency_id, agreement_version, signed, updated_at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (agency_id, agreement_version) DO UPDATE SET signed = EXCLUDED.signed, updated_at = EXCLUDED.updated_at
@@ -44,8 +31,8 @@ async function signature(event: HandledEvent, tx: EntityManager): Promise<void> 
   );
 }
 
-async function service(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const s = event.data as ServiceSnapshotV1;
+async function service(event: EventOf<'ServiceOffered' | 'ServiceUpdated'>, tx: EntityManager): Promise<void> {
+  const s = event.data;
   await tx.query(
     `INSERT INTO known_service (service_id, agency_id, name, status, domain, available, waitlist_allowed, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -55,24 +42,24 @@ async function service(event: HandledEvent, tx: EntityManager): Promise<void> {
   );
 }
 
-async function capacity(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const c = event.data as ServiceCapacityChangedV1;
+async function capacity(event: EventOf<'ServiceCapacityChanged'>, tx: EntityManager): Promise<void> {
+  const c = event.data;
   await tx.query('UPDATE known_service SET available = $2, waitlist_allowed = $3, updated_at = $4 WHERE service_id = $1', [c.serviceId, c.available, c.waitlistAllowed, event.occurredAt]);
 }
 
-async function withdrawn(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const w = event.data as ServiceWithdrawnV1;
+async function withdrawn(event: EventOf<'ServiceWithdrawn'>, tx: EntityManager): Promise<void> {
+  const w = event.data;
   await tx.query(`UPDATE known_service SET status = 'defunct', updated_at = $2 WHERE service_id = $1`, [w.serviceId, event.occurredAt]);
 }
 
 /** The registering agency leads the case until it hands the lead over by referral (UA-3). */
-async function clientRegistered(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const c = event.data as ClientRegisteredV1;
+async function clientRegistered(event: EventOf<'ClientRegistered'>, tx: EntityManager): Promise<void> {
+  const c = event.data;
   await tx.query('INSERT INTO client_lead (client_id, agency_id, since) VALUES ($1, $2, $3) ON CONFLICT (client_id) DO NOTHING', [c.clientId, c.registeredByAgencyId, c.registeredAt]);
 }
 
-async function consentGiven(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const c = event.data as ConsentGivenV1;
+async function consentGiven(event: EventOf<'ConsentGiven'>, tx: EntityManager): Promise<void> {
+  const c = event.data;
   await tx.query(
     `INSERT INTO client_consent (consent_id, client_id, agency_id, domain, purpose, active, updated_at) VALUES ($1, $2, $3, $4, $5, true, $6)
      ON CONFLICT (consent_id) DO NOTHING`,
@@ -114,7 +101,7 @@ async function withdrawWhatConsentNoLongerCovers(runner: DecisionRunner, clientI
 const OUTCOMES = ['training-started', 'job-entry', 'sustained-employment-13-weeks', 'sustained-employment-26-weeks'];
 
 /** Handlers that also take agreement decisions: withdrawn consent cancels (UA-2), outcomes are credited (UA-10). */
-export function referralConsumerHandlers(runner: DecisionRunner): Record<string, EventHandler> {
+export function referralConsumerHandlers(runner: DecisionRunner): ConsumerHandlers<AgencyEvent | ClientEvent> {
   return {
     AgencyRegistered: upsertAgency,
     AgencyUpdated: upsertAgency,
@@ -127,7 +114,7 @@ export function referralConsumerHandlers(runner: DecisionRunner): Record<string,
     ClientRegistered: clientRegistered,
     ConsentGiven: consentGiven,
     ConsentWithdrawn: async (event, tx) => {
-      const c = event.data as ConsentWithdrawnV1;
+      const c = event.data;
       // a withdrawal that arrives before its consent still leaves an inactive row, so the consent arriving later grants nothing
       await tx.query(
         `INSERT INTO client_consent (consent_id, client_id, agency_id, domain, purpose, active, updated_at) VALUES ($1, $2, $3, $4, $5, false, $6)
@@ -137,7 +124,7 @@ export function referralConsumerHandlers(runner: DecisionRunner): Record<string,
       await withdrawWhatConsentNoLongerCovers(runner, c.clientId, event.eventId, tx);
     },
     MilestoneRecorded: async (event, tx) => {
-      const m = event.data as MilestoneRecordedV1;
+      const m = event.data;
       if (!OUTCOMES.includes(m.milestone)) return;
       await runner.run(
         { clientId: m.clientId, command: 'credit-outcome', actor: null, agencyId: m.recordedByAgencyId, domain: m.domain, causationId: event.eventId, agencyIds: [m.recordedByAgencyId] },

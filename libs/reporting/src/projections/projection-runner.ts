@@ -3,7 +3,7 @@ import { TOPICS } from '@umbrella/contracts';
 import { InboxConsumer, Messaging } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
 import { applyProjectionBatch } from './referral-facts.batch';
-import { PROJECTION_HANDLERS, PROJECTION_TABLES } from './referral-facts.projection';
+import { PROJECTION_HANDLERS, PROJECTION_TABLES, ProjectedEvent } from './referral-facts.projection';
 
 export const REPORTING_CONSUMER = 'reporting.projections';
 export const REPORTING_TOPICS = [TOPICS.referrals.name, TOPICS.agencies.name, TOPICS.clients.name];
@@ -16,7 +16,7 @@ export const REPORTING_TOPICS = [TOPICS.referrals.name, TOPICS.agencies.name, TO
  */
 @Injectable()
 export class ProjectionRunner implements OnModuleInit {
-  private consumer!: InboxConsumer;
+  private consumer!: InboxConsumer<ProjectedEvent>;
   private rebuilding: Promise<void> | null = null;
   private readonly logger = new Logger('ProjectionRunner');
 

@@ -1,9 +1,32 @@
-import { EventEnvelope, ReferralFactV1 } from '@umbrella/contracts';
+import { AgeBand, DomainOfSupport, EventOf, ReferralFactV1, ReferralReason, ReferralStatusV, StakeholderType } from '@umbrella/contracts';
 import { appendToOutbox, HandledEvent, newEvent } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
 
-/** A referral_fact row with the dimensions a fact carries (the agencies' types and regions, the client's age band). */
-export type FactRow = Record<string, unknown>;
+/** A referral_fact row as PostgreSQL returns it (timestamps as dates) or as a batch folds it (timestamps as ISO text). */
+export interface FactRow {
+  referral_id: string;
+  client_id: string;
+  from_agency_id: string;
+  to_agency_id: string;
+  domain: DomainOfSupport;
+  status: ReferralStatusV;
+  requested_at: Date | string;
+  waitlisted: boolean;
+  answer: ReferralFactV1['answer'] | null;
+  answered_at: Date | string | null;
+  reject_reason: ReferralReason | null;
+  closed_at: Date | string | null;
+  fact_sequence: number;
+}
+
+/** The dimensions a fact carries: the agencies' types and regions, the client's age band, as reporting knows them. */
+export interface FactDimensions {
+  from_type: StakeholderType | null;
+  from_region: string | null;
+  to_type: StakeholderType | null;
+  to_region: string | null;
+  age_band: AgeBand | null;
+}
 
 /**
  * Publishes the referral as it stands after this event, through the outbox in the projection's
@@ -12,7 +35,7 @@ export type FactRow = Record<string, unknown>;
  */
 export async function publishReferralFact(event: HandledEvent, tx: EntityManager, referralId: string): Promise<void> {
   // One statement: move the sequence on, mark the source event published, read the row with its dimensions.
-  const rows: FactRow[] = await tx.query(
+  const rows: (FactRow & FactDimensions & { fresh: boolean })[] = await tx.query(
     `WITH r AS (UPDATE referral_fact SET fact_sequence = fact_sequence + 1 WHERE referral_id = $1 RETURNING *),
           fresh AS (INSERT INTO fact_published (source_event_id) SELECT $2::uuid FROM r ON CONFLICT DO NOTHING RETURNING source_event_id)
      SELECT r.*,
@@ -31,34 +54,30 @@ export async function publishReferralFact(event: HandledEvent, tx: EntityManager
   await appendToOutbox(tx, [factEventOf(event, rows[0])]);
 }
 
-const asDate = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(v as string));
-const iso = (v: unknown): string | undefined => asDate(v)?.toISOString();
+const asDate = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));
 
-/** The ReferralFactRecorded event for a row as it stands after `event` (timestamps as dates or ISO text). */
-export function factEventOf(event: HandledEvent, r: FactRow): EventEnvelope<string, ReferralFactV1> {
-  const answeredAt = asDate(r.answered_at);
+/** The ReferralFactRecorded event for a row as it stands after `event`. */
+export function factEventOf(event: HandledEvent, r: FactRow & FactDimensions): EventOf<'ReferralFactRecorded'> {
+  const answeredAt = r.answered_at == null ? null : asDate(r.answered_at);
   const data: ReferralFactV1 = {
-    referralId: r.referral_id as string,
-    sequence: r.fact_sequence as number,
-    fromAgencyId: r.from_agency_id as string,
-    toAgencyId: r.to_agency_id as string,
-    domain: r.domain as ReferralFactV1['domain'],
-    status: r.status as string,
-    waitlisted: r.waitlisted as boolean,
-    requestedAt: iso(r.requested_at)!,
+    referralId: r.referral_id,
+    sequence: r.fact_sequence,
+    fromAgencyId: r.from_agency_id,
+    toAgencyId: r.to_agency_id,
+    domain: r.domain,
+    status: r.status,
+    waitlisted: r.waitlisted,
+    requestedAt: asDate(r.requested_at).toISOString(),
+    ...(r.from_type != null ? { fromStakeholderType: r.from_type } : {}),
+    ...(r.from_region != null ? { fromRegion: r.from_region } : {}),
+    ...(r.to_type != null ? { toStakeholderType: r.to_type } : {}),
+    ...(r.to_region != null ? { toRegion: r.to_region } : {}),
+    ...(r.age_band != null ? { clientAgeBand: r.age_band } : {}),
+    ...(r.answer != null ? { answer: r.answer } : {}),
+    ...(answeredAt ? { answeredAt: answeredAt.toISOString() } : {}),
+    ...(answeredAt && r.answer !== 'expired' ? { secondsToAnswer: Math.max(0, Math.round((answeredAt.getTime() - asDate(r.requested_at).getTime()) / 1000)) } : {}),
+    ...(r.reject_reason != null ? { rejectReason: r.reject_reason } : {}),
+    ...(r.closed_at != null ? { closedAt: asDate(r.closed_at).toISOString() } : {}),
   };
-  const optional: Partial<ReferralFactV1> = {
-    fromStakeholderType: (r.from_type ?? undefined) as ReferralFactV1['fromStakeholderType'],
-    fromRegion: (r.from_region ?? undefined) as string | undefined,
-    toStakeholderType: (r.to_type ?? undefined) as ReferralFactV1['toStakeholderType'],
-    toRegion: (r.to_region ?? undefined) as string | undefined,
-    clientAgeBand: (r.age_band ?? undefined) as ReferralFactV1['clientAgeBand'],
-    answer: (r.answer ?? undefined) as string | undefined,
-    answeredAt: iso(answeredAt),
-    secondsToAnswer: answeredAt && r.answer !== 'expired' ? Math.max(0, Math.round((answeredAt.getTime() - asDate(r.requested_at)!.getTime()) / 1000)) : undefined,
-    rejectReason: (r.reject_reason ?? undefined) as ReferralFactV1['rejectReason'],
-    closedAt: iso(r.closed_at),
-  };
-  for (const [k, v] of Object.entries(optional)) if (v !== undefined) (data as unknown as Record<string, unknown>)[k] = v;
-  return newEvent({ type: 'ReferralFactRecorded', schemaVersion: 1, producer: 'reporting', data, correlationId: event.correlationId, causationId: event.eventId });
+  return newEvent({ type: 'ReferralFactRecorded', producer: 'reporting', data, correlationId: event.correlationId, causationId: event.eventId });
 }

@@ -1,27 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { HandledEvent, MessagingTables1732400000000, newEvent } from '@umbrella/messaging';
+import { PlatformEvent } from '@umbrella/contracts';
+import { asConsumed, dispatch, eventOfVersion, MessagingTables1732400000000, newEvent } from '@umbrella/messaging';
 import { recreateTestDatabase } from '@umbrella/testing';
 import { DataSource } from 'typeorm';
 import { ReportingTables1732400000400 } from '../migrations/1732400000400-reporting-tables';
 import { ReportingProjections1732400000410 } from '../migrations/1732400000410-reporting-projections';
 import { ReferralFactsStream1732400000420 } from '../migrations/1732400000420-referral-facts-stream';
 import { applyProjectionBatch } from './referral-facts.batch';
-import { PROJECTION_HANDLERS, PROJECTION_TABLES } from './referral-facts.projection';
+import { PROJECTION_HANDLERS, PROJECTION_TABLES, ProjectedEvent } from './referral-facts.projection';
 
 /*
  * The batch path must leave the projections, the published markers and the facts stream exactly
  * as the per-event handlers do, event after event, first time and on a replay.
  */
 
-const ev = (type: string, data: Record<string, unknown>, schemaVersion = 1) => newEvent({ type, schemaVersion, producer: type.startsWith('Referral') || type.startsWith('Agreement') ? 'referral' : 'client-journey', data }) as HandledEvent;
+/** Reporting reads neither the agreements topic nor its own facts. */
+function projected(event: PlatformEvent): ProjectedEvent {
+  if (event.type === 'AgreementPublished' || event.type === 'ReferralFactRecorded') throw new Error(`reporting does not project ${event.type}`);
+  return event;
+}
 
-function story(): HandledEvent[] {
+const ev = (type: string, data: Record<string, unknown>, schemaVersion = 1) =>
+  projected(asConsumed(eventOfVersion({ type, schemaVersion, producer: type.startsWith('Referral') || type.startsWith('Agreement') ? 'referral' : 'client-journey', data })));
+
+function story(): ProjectedEvent[] {
   const at = (minutes: number) => new Date(Date.UTC(2026, 10, 2, 9, minutes)).toISOString();
   const dims = [
-    newEvent({ type: 'AgencyRegistered', schemaVersion: 1, producer: 'agency-directory', data: { agencyId: 'a-from', name: 'From', stakeholderType: 'ngo', region: 'NB', registeredAt: at(0) } }),
-    newEvent({ type: 'AgencyRegistered', schemaVersion: 1, producer: 'agency-directory', data: { agencyId: 'a-to', name: 'To', stakeholderType: 'health', region: 'NB', registeredAt: at(0) } }),
+    newEvent({ type: 'AgencyRegistered', producer: 'agency-directory', data: { agencyId: 'a-from', name: 'From', stakeholderType: 'ngo', region: 'NB', registeredAt: at(0) } }),
+    newEvent({ type: 'AgencyRegistered', producer: 'agency-directory', data: { agencyId: 'a-to', name: 'To', stakeholderType: 'health', region: 'NB', registeredAt: at(0) } }),
     ev('ClientRegistered', { clientId: 'c-1', ageBand: '18-24', under25: true, region: 'NB', registeredByAgencyId: 'a-from', registeredAt: at(0) }),
-  ] as HandledEvent[];
+  ];
   const referral = (id: string, client: string, minute: number) =>
     ev('ReferralRequested', { referralId: id, clientId: client, fromAgencyId: 'a-from', toAgencyId: 'a-to', domain: 'health', requestedAt: at(minute), respondBy: at(minute + 600), waitlisted: false, handsOverLead: false }, 2);
   const step = (type: string, id: string, client: string, previousStatus: string, status: string, minute: number, reason?: string) =>
@@ -61,10 +69,10 @@ describe('the reporting projection applied in batches', () => {
     published: await ds.query('SELECT source_event_id FROM fact_published ORDER BY source_event_id'),
     facts: await ds.query(`SELECT envelope->'data' AS data, envelope->>'causationId' AS cause FROM outbox WHERE event_type = 'ReferralFactRecorded' ORDER BY id`),
   });
-  const oneByOne = (ds: DataSource, events: HandledEvent[]) => ds.transaction(async (tx) => {
-    for (const e of events) await PROJECTION_HANDLERS[e.type](e, tx);
+  const oneByOne = (ds: DataSource, events: ProjectedEvent[]) => ds.transaction(async (tx) => {
+    for (const e of events) await dispatch(PROJECTION_HANDLERS, e, tx);
   });
-  const inBatches = async (ds: DataSource, events: HandledEvent[], size: number) => {
+  const inBatches = async (ds: DataSource, events: ProjectedEvent[], size: number) => {
     for (let i = 0; i < events.length; i += size) await ds.transaction((tx) => applyProjectionBatch(events.slice(i, i + size), tx));
   };
   const emptyProjections = (ds: DataSource) => ds.query(`TRUNCATE ${PROJECTION_TABLES.join(', ')}`);

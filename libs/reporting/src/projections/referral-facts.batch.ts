@@ -1,8 +1,8 @@
-import { AgreementDecisionRecordedV1, ReferralRequestedV2, ReferralTransitionV1 } from '@umbrella/contracts';
-import { appendToOutbox, HandledEvent } from '@umbrella/messaging';
+import { AgeBand, EventOf, ReferralTransitionEventType, ReferralTransitionV1, StakeholderType } from '@umbrella/contracts';
+import { appendToOutbox, dispatch } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
-import { factEventOf, FactRow } from './referral-fact-stream';
-import { PROJECTION_HANDLERS, TRANSITION_TYPES } from './referral-facts.projection';
+import { FactDimensions, factEventOf, FactRow } from './referral-fact-stream';
+import { answerOf, closes, isTransition, PROJECTION_HANDLERS, ProjectedEvent } from './referral-facts.projection';
 
 /** Events that change the dimensions a fact carries: a batch holding one is applied event by event. */
 const DIMENSION_TYPES = new Set(['AgencyRegistered', 'AgencyUpdated', 'ClientRegistered']);
@@ -26,8 +26,8 @@ const DECISION_COLUMNS = ['decision_id', 'client_id', 'command', 'outcome', 'cod
 
 /** What a transition does to a referral's row: the same as the per-event UPDATE in onReferralTransition. */
 export function applyTransition(row: FactRow, d: ReferralTransitionV1): void {
-  const answer = ['accepted', 'rejected', 'expired'].includes(d.status) && d.previousStatus === 'requested' ? d.status : null;
-  const closed = ['completed', 'failed', 'cancelled', 'expired', 'rejected', 'entered-in-error'].includes(d.status);
+  const answer = answerOf(d);
+  const closed = closes(d);
   if (row.answer == null && answer !== null) {
     row.answer = answer;
     row.answered_at = d.at;
@@ -43,18 +43,19 @@ export function applyTransition(row: FactRow, d: ReferralTransitionV1): void {
  * rows, decisions, published markers and facts written back in one statement each. The result is
  * the one the per-event handlers give, event after event (the projection's tests compare both).
  */
-export async function applyProjectionBatch(events: readonly HandledEvent[], tx: EntityManager): Promise<void> {
+export async function applyProjectionBatch(events: readonly ProjectedEvent[], tx: EntityManager): Promise<void> {
   if (events.some((e) => DIMENSION_TYPES.has(e.type))) {
-    for (const event of events) await PROJECTION_HANDLERS[event.type](event, tx);
+    for (const event of events) await dispatch(PROJECTION_HANDLERS, event, tx);
     return;
   }
-  const isReferralEvent = (e: HandledEvent) => e.type === 'ReferralRequested' || TRANSITION_TYPES.has(e.type);
+  const isReferralEvent = (e: ProjectedEvent): e is EventOf<'ReferralRequested' | ReferralTransitionEventType> => e.type === 'ReferralRequested' || isTransition(e);
   const referralEvents = events.filter(isReferralEvent);
   const rows = new Map<string, FactRow>();
   const published = new Set<string>();
   if (referralEvents.length > 0) {
-    const ids = [...new Set(referralEvents.map((e) => (e.data as { referralId: string }).referralId))];
-    for (const row of (await tx.query('SELECT * FROM referral_fact WHERE referral_id = ANY($1::uuid[])', [ids])) as FactRow[]) rows.set(row.referral_id as string, row);
+    const ids = [...new Set(referralEvents.map((e) => e.data.referralId))];
+    const stored: FactRow[] = await tx.query('SELECT * FROM referral_fact WHERE referral_id = ANY($1::uuid[])', [ids]);
+    for (const row of stored) rows.set(row.referral_id, row);
     const sources: { id: string }[] = await tx.query('SELECT source_event_id::text AS id FROM fact_published WHERE source_event_id = ANY($1::uuid[])', [
       referralEvents.map((e) => e.eventId),
     ]);
@@ -63,8 +64,8 @@ export async function applyProjectionBatch(events: readonly HandledEvent[], tx: 
 
   const dirty = new Set<string>();
   const decisions: Record<string, unknown>[] = [];
-  const toPublish: { event: HandledEvent; row: FactRow }[] = [];
-  const publish = (event: HandledEvent, referralId: string) => {
+  const toPublish: { event: ProjectedEvent; row: FactRow }[] = [];
+  const publish = (event: ProjectedEvent, referralId: string) => {
     const row = rows.get(referralId);
     if (!row) return;
     row.fact_sequence = Number(row.fact_sequence) + 1;
@@ -75,7 +76,7 @@ export async function applyProjectionBatch(events: readonly HandledEvent[], tx: 
   };
   for (const event of events) {
     if (event.type === 'ReferralRequested') {
-      const d = event.data as ReferralRequestedV2;
+      const d = event.data;
       if (!rows.has(d.referralId)) {
         rows.set(d.referralId, {
           referral_id: d.referralId,
@@ -95,8 +96,8 @@ export async function applyProjectionBatch(events: readonly HandledEvent[], tx: 
         dirty.add(d.referralId);
       }
       publish(event, d.referralId);
-    } else if (TRANSITION_TYPES.has(event.type)) {
-      const d = event.data as ReferralTransitionV1;
+    } else if (isTransition(event)) {
+      const d = event.data;
       const row = rows.get(d.referralId);
       if (row) {
         applyTransition(row, d);
@@ -104,11 +105,11 @@ export async function applyProjectionBatch(events: readonly HandledEvent[], tx: 
       }
       publish(event, d.referralId);
     } else if (event.type === 'AgreementDecisionRecorded') {
-      const d = event.data as AgreementDecisionRecordedV1;
+      const d = event.data;
       decisions.push({ decision_id: d.decisionId, client_id: d.clientId, command: d.command, outcome: d.outcome, code: d.code ?? null, agency_id: d.agencyId ?? null, domain: d.domain ?? null, decided_at: d.decidedAt });
     } else {
       // outcomes, milestones, key workers: one insert each, into tables of their own
-      await PROJECTION_HANDLERS[event.type](event, tx);
+      await dispatch(PROJECTION_HANDLERS, event, tx);
     }
   }
 
@@ -139,24 +140,25 @@ export async function applyProjectionBatch(events: readonly HandledEvent[], tx: 
 }
 
 /** The agencies' types and regions and the clients' age bands the facts carry, read once for the batch. */
-async function dimensionsOf(tx: EntityManager, rows: readonly FactRow[]): Promise<(row: FactRow) => FactRow> {
-  const agencyIds = [...new Set(rows.flatMap((r) => [r.from_agency_id as string, r.to_agency_id as string]))];
-  const clientIds = [...new Set(rows.map((r) => r.client_id as string))];
-  const agencies = new Map<string, FactRow>(
-    ((await tx.query('SELECT agency_id, stakeholder_type, region FROM agency_dim WHERE agency_id = ANY($1)', [agencyIds])) as FactRow[]).map((a) => [a.agency_id as string, a]),
+async function dimensionsOf(tx: EntityManager, rows: readonly FactRow[]): Promise<(row: FactRow) => FactDimensions> {
+  const agencyIds = [...new Set(rows.flatMap((r) => [r.from_agency_id, r.to_agency_id]))];
+  const clientIds = [...new Set(rows.map((r) => r.client_id))];
+  const agencyRows: { agency_id: string; stakeholder_type: StakeholderType | null; region: string | null }[] = await tx.query(
+    'SELECT agency_id, stakeholder_type, region FROM agency_dim WHERE agency_id = ANY($1)',
+    [agencyIds],
   );
-  const clients = new Map<string, FactRow>(
-    ((await tx.query('SELECT client_id, age_band FROM client_dim WHERE client_id = ANY($1)', [clientIds])) as FactRow[]).map((c) => [c.client_id as string, c]),
-  );
+  const clientRows: { client_id: string; age_band: AgeBand | null }[] = await tx.query('SELECT client_id, age_band FROM client_dim WHERE client_id = ANY($1)', [clientIds]);
+  const agencies = new Map(agencyRows.map((a) => [a.agency_id, a]));
+  const clients = new Map(clientRows.map((c) => [c.client_id, c]));
   return (row) => {
-    const from = agencies.get(row.from_agency_id as string);
-    const to = agencies.get(row.to_agency_id as string);
+    const from = agencies.get(row.from_agency_id);
+    const to = agencies.get(row.to_agency_id);
     return {
       from_type: from?.stakeholder_type ?? null,
       from_region: from?.region ?? null,
       to_type: to?.stakeholder_type ?? null,
       to_region: to?.region ?? null,
-      age_band: clients.get(row.client_id as string)?.age_band ?? null,
+      age_band: clients.get(row.client_id)?.age_band ?? null,
     };
   };
 }

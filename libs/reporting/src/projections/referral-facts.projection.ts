@@ -1,15 +1,5 @@
-import {
-  AgencyRegisteredV1,
-  AgencyUpdatedV1,
-  AgreementDecisionRecordedV1,
-  ClientRegisteredV1,
-  KeyWorkerAssignedV1,
-  MilestoneRecordedV1,
-  OutcomeCreditedV1,
-  ReferralRequestedV2,
-  ReferralTransitionV1,
-} from '@umbrella/contracts';
-import { EventHandler, HandledEvent } from '@umbrella/messaging';
+import { AgencyEvent, ClientEvent, EventOf, ReferralEvent, ReferralTransitionEventType, ReferralTransitionV1 } from '@umbrella/contracts';
+import { ConsumerHandlers } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
 import { publishReferralFact } from './referral-fact-stream';
 
@@ -19,9 +9,9 @@ import { publishReferralFact } from './referral-fact-stream';
  * interleaving of topics, and a replay from offset zero gives the same rows.
  */
 
-export async function onReferralRequested(event: HandledEvent, tx: EntityManager): Promise<void> {
+export async function onReferralRequested(event: EventOf<'ReferralRequested'>, tx: EntityManager): Promise<void> {
   // consumers see the latest version: v1 events arrive upcast to v2
-  const d = event.data as ReferralRequestedV2;
+  const d = event.data;
   await tx.query(
     `INSERT INTO referral_fact (referral_id, client_id, from_agency_id, to_agency_id, domain, status, requested_at, waitlisted)
      VALUES ($1, $2, $3, $4, $5, 'requested', $6, $7) ON CONFLICT (referral_id) DO NOTHING`,
@@ -31,10 +21,10 @@ export async function onReferralRequested(event: HandledEvent, tx: EntityManager
 }
 
 /** The first answer (accepted, rejected or expired) is the one time-to-answer measures; later steps only move the status. */
-export async function onReferralTransition(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const d = event.data as ReferralTransitionV1;
-  const answer = ['accepted', 'rejected', 'expired'].includes(d.status) && d.previousStatus === 'requested' ? d.status : null;
-  const closed = ['completed', 'failed', 'cancelled', 'expired', 'rejected', 'entered-in-error'].includes(d.status);
+export async function onReferralTransition(event: EventOf<ReferralTransitionEventType>, tx: EntityManager): Promise<void> {
+  const d = event.data;
+  const answer = answerOf(d);
+  const closed = closes(d);
   // The request precedes its transitions on the same partition (both keyed by client id), so the row is there.
   await tx.query(
     `UPDATE referral_fact SET status = $2,
@@ -48,8 +38,8 @@ export async function onReferralTransition(event: HandledEvent, tx: EntityManage
   await publishReferralFact(event, tx, d.referralId);
 }
 
-export async function onDecisionRecorded(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const d = event.data as AgreementDecisionRecordedV1;
+export async function onDecisionRecorded(event: EventOf<'AgreementDecisionRecorded'>, tx: EntityManager): Promise<void> {
+  const d = event.data;
   await tx.query(
     `INSERT INTO decision_fact (decision_id, client_id, command, outcome, code, agency_id, domain, decided_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (decision_id) DO NOTHING`,
@@ -57,8 +47,8 @@ export async function onDecisionRecorded(event: HandledEvent, tx: EntityManager)
   );
 }
 
-export async function onOutcomeCredited(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const d = event.data as OutcomeCreditedV1;
+export async function onOutcomeCredited(event: EventOf<'OutcomeCredited'>, tx: EntityManager): Promise<void> {
+  const d = event.data;
   // one row per milestone: the outcome is credited once (UA-10), whatever the number of contributors
   await tx.query(
     `INSERT INTO outcome_fact (milestone_id, client_id, outcome, credited_agency_id, contributing_agency_ids, occurred_at)
@@ -67,8 +57,8 @@ export async function onOutcomeCredited(event: HandledEvent, tx: EntityManager):
   );
 }
 
-export async function onAgencyRegistered(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const d = event.data as AgencyRegisteredV1 | AgencyUpdatedV1;
+export async function onAgencyRegistered(event: EventOf<'AgencyRegistered' | 'AgencyUpdated'>, tx: EntityManager): Promise<void> {
+  const d = event.data;
   await tx.query(
     `INSERT INTO agency_dim (agency_id, stakeholder_type, region) VALUES ($1, $2, $3)
      ON CONFLICT (agency_id) DO UPDATE SET stakeholder_type = EXCLUDED.stakeholder_type, region = EXCLUDED.region`,
@@ -76,8 +66,8 @@ export async function onAgencyRegistered(event: HandledEvent, tx: EntityManager)
   );
 }
 
-export async function onClientRegistered(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const d = event.data as ClientRegisteredV1;
+export async function onClientRegistered(event: EventOf<'ClientRegistered'>, tx: EntityManager): Promise<void> {
+  const d = event.data;
   await tx.query(
     `INSERT INTO client_dim (client_id, age_band, under25, region, registered_by_agency_id, registered_at)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (client_id) DO NOTHING`,
@@ -85,8 +75,8 @@ export async function onClientRegistered(event: HandledEvent, tx: EntityManager)
   );
 }
 
-export async function onMilestoneRecorded(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const d = event.data as MilestoneRecordedV1;
+export async function onMilestoneRecorded(event: EventOf<'MilestoneRecorded'>, tx: EntityManager): Promise<void> {
+  const d = event.data;
   await tx.query(
     `INSERT INTO milestone_fact (milestone_id, client_id, milestone, occurred_on, lead_agency_id)
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (milestone_id) DO NOTHING`,
@@ -94,8 +84,8 @@ export async function onMilestoneRecorded(event: HandledEvent, tx: EntityManager
   );
 }
 
-export async function onKeyWorkerAssigned(event: HandledEvent, tx: EntityManager): Promise<void> {
-  const d = event.data as KeyWorkerAssignedV1;
+export async function onKeyWorkerAssigned(event: EventOf<'KeyWorkerAssigned'>, tx: EntityManager): Promise<void> {
+  const d = event.data;
   await tx.query(
     `INSERT INTO key_worker_assignment (assignment_id, client_id, lead_agency_id, key_worker_id, assigned_at)
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (assignment_id) DO NOTHING`,
@@ -103,15 +93,49 @@ export async function onKeyWorkerAssigned(event: HandledEvent, tx: EntityManager
   );
 }
 
-const TRANSITIONS = ['Accepted', 'Rejected', 'Started', 'Paused', 'Resumed', 'Completed', 'Failed', 'Cancelled', 'Expired', 'EnteredInError'];
+/** The first answer a transition gives a referral, if it is one: accepted, rejected or expired straight from requested. */
+export function answerOf(d: ReferralTransitionV1): 'accepted' | 'rejected' | 'expired' | null {
+  return (d.status === 'accepted' || d.status === 'rejected' || d.status === 'expired') && d.previousStatus === 'requested' ? d.status : null;
+}
+
+export function closes(d: ReferralTransitionV1): boolean {
+  return ['completed', 'failed', 'cancelled', 'expired', 'rejected', 'entered-in-error'].includes(d.status);
+}
 
 /** The referral transition event types, each applied by onReferralTransition. */
-export const TRANSITION_TYPES: ReadonlySet<string> = new Set(TRANSITIONS.map((t) => `Referral${t}`));
+export const TRANSITION_TYPES: ReadonlySet<string> = new Set<ReferralTransitionEventType>([
+  'ReferralAccepted',
+  'ReferralRejected',
+  'ReferralStarted',
+  'ReferralPaused',
+  'ReferralResumed',
+  'ReferralCompleted',
+  'ReferralFailed',
+  'ReferralCancelled',
+  'ReferralExpired',
+  'ReferralEnteredInError',
+]);
+
+export function isTransition(event: ReferralEvent | AgencyEvent | ClientEvent): event is EventOf<ReferralTransitionEventType> {
+  return TRANSITION_TYPES.has(event.type);
+}
+
+/** What reporting reads. */
+export type ProjectedEvent = ReferralEvent | AgencyEvent | ClientEvent;
 
 /** The handlers of the reporting projections, by event type; every other type on the topics is skipped. */
-export const PROJECTION_HANDLERS: Readonly<Record<string, EventHandler>> = {
+export const PROJECTION_HANDLERS: ConsumerHandlers<ProjectedEvent> = {
   ReferralRequested: onReferralRequested,
-  ...Object.fromEntries(TRANSITIONS.map((t) => [`Referral${t}`, onReferralTransition])),
+  ReferralAccepted: onReferralTransition,
+  ReferralRejected: onReferralTransition,
+  ReferralStarted: onReferralTransition,
+  ReferralPaused: onReferralTransition,
+  ReferralResumed: onReferralTransition,
+  ReferralCompleted: onReferralTransition,
+  ReferralFailed: onReferralTransition,
+  ReferralCancelled: onReferralTransition,
+  ReferralExpired: onReferralTransition,
+  ReferralEnteredInError: onReferralTransition,
   AgreementDecisionRecorded: onDecisionRecorded,
   OutcomeCredited: onOutcomeCredited,
   AgencyRegistered: onAgencyRegistered,

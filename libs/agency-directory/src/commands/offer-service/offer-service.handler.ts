@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Actor, ServiceOfferedV1, ServiceUpdatedV1 } from '@umbrella/contracts';
+import { Actor } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
@@ -30,9 +30,8 @@ export class OfferServiceHandler {
       await writeService(tx, id, agencyId, dto, true);
       const record = (await loadService(tx, id)) as ServiceRecord;
       await appendToOutbox(tx, [
-        newEvent<ServiceOfferedV1>({
+        newEvent({
           type: 'ServiceOffered',
-          schemaVersion: 1,
           producer: 'agency-directory',
           actor,
           data: { ...snapshotOf(record), offeredAt: new Date().toISOString() },
@@ -53,9 +52,8 @@ export class OfferServiceHandler {
       await writeService(tx, serviceId, rows[0].agency_id, dto, false);
       const record = (await loadService(tx, serviceId)) as ServiceRecord;
       await appendToOutbox(tx, [
-        newEvent<ServiceUpdatedV1>({
+        newEvent({
           type: 'ServiceUpdated',
-          schemaVersion: 1,
           producer: 'agency-directory',
           actor,
           data: { ...snapshotOf(record), updatedAt: new Date().toISOString() },

@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Actor, AgencyRegisteredV1 } from '@umbrella/contracts';
+import { Actor } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
 import { Agency } from '../../agency.entity';
@@ -27,9 +27,8 @@ export class RegisterAgencyHandler {
       }
       const row = await tx.findOneByOrFail(Agency, { id: command.id });
       await appendToOutbox(tx, [
-        newEvent<AgencyRegisteredV1>({
+        newEvent({
           type: 'AgencyRegistered',
-          schemaVersion: 1,
           producer: 'agency-directory',
           actor,
           data: {

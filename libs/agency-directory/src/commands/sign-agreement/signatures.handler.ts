@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Actor, AgreementSignatureSuspendedV1, AgreementSignedV1 } from '@umbrella/contracts';
+import { Actor } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database, hasRole, Principal } from '@umbrella/platform';
 
@@ -67,9 +67,8 @@ export class SignaturesHandler {
         [agencyId, version],
       );
       await appendToOutbox(tx, [
-        newEvent<AgreementSignedV1>({
+        newEvent({
           type: 'AgreementSigned',
-          schemaVersion: 1,
           producer: 'agency-directory',
           actor,
           agreementVersion: version,
@@ -96,9 +95,8 @@ export class SignaturesHandler {
         throw new CodedHttpException(HttpStatus.NOT_FOUND, 'AGREEMENT.NOT_SIGNED', 'This agency has not signed this version of the agreement.');
       }
       await appendToOutbox(tx, [
-        newEvent<AgreementSignatureSuspendedV1>({
+        newEvent({
           type: 'AgreementSignatureSuspended',
-          schemaVersion: 1,
           producer: 'agency-directory',
           actor,
           agreementVersion: version,

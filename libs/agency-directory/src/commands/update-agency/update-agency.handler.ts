@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Actor, AgencyUpdatedV1 } from '@umbrella/contracts';
+import { Actor } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
 import { Agency } from '../../agency.entity';
@@ -23,9 +23,8 @@ export class UpdateAgencyHandler {
       if (updated.length === 0) throw new CodedHttpException(HttpStatus.NOT_FOUND, 'AGENCY.NOT_FOUND', 'No such agency.');
       const row = await tx.findOneByOrFail(Agency, { id: agencyId });
       await appendToOutbox(tx, [
-        newEvent<AgencyUpdatedV1>({
+        newEvent({
           type: 'AgencyUpdated',
-          schemaVersion: 1,
           producer: 'agency-directory',
           actor,
           data: { agencyId, name: row.name, stakeholderType: dto.stakeholderType, region: row.region, updatedAt: row.updatedAt.toISOString() },

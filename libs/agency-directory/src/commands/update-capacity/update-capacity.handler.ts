@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Actor, ServiceCapacityChangedV1, ServiceWithdrawnV1 } from '@umbrella/contracts';
+import { Actor, ServiceCapacityChangedV1 } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
 import { CapacityDto } from '../offer-service/service.request.dto';
@@ -48,7 +48,7 @@ export class ServiceLifecycleHandler {
         waitlistAllowed,
         updatedAt: (updated as Date).toISOString(),
       };
-      await appendToOutbox(tx, [newEvent({ type: 'ServiceCapacityChanged', schemaVersion: 1, producer: 'agency-directory', actor, data })]);
+      await appendToOutbox(tx, [newEvent({ type: 'ServiceCapacityChanged', producer: 'agency-directory', actor, data })]);
       return data;
     });
     this.messaging.afterCommit();
@@ -64,9 +64,8 @@ export class ServiceLifecycleHandler {
       if (rows[0].status === 'defunct') return;
       await tx.query(`UPDATE service SET status = 'defunct', updated_at = now() WHERE id = $1`, [serviceId]);
       await appendToOutbox(tx, [
-        newEvent<ServiceWithdrawnV1>({
+        newEvent({
           type: 'ServiceWithdrawn',
-          schemaVersion: 1,
           producer: 'agency-directory',
           actor,
           data: { serviceId, agencyId: rows[0].agency_id, withdrawnAt: new Date().toISOString() },

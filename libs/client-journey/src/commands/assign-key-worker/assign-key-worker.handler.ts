@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, KeyWorkerAssignedV1 } from '@umbrella/contracts';
+import { Actor } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
 import { Database, Principal } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
@@ -50,9 +50,8 @@ export class AssignKeyWorkerHandler {
         'UPDATE client SET lead_agency_id = $2, key_worker_id = $3, key_worker_assignment_id = $4, key_worker_since = $5 WHERE client_id = $1',
         [client.clientId, leadAgencyId, keyWorkerId, assignmentId, now],
       );
-      const event = newEvent<KeyWorkerAssignedV1>({
+      const event = newEvent({
         type: 'KeyWorkerAssigned',
-        schemaVersion: 1,
         producer: 'client-journey',
         correlationId: command.correlationId,
         actor: command.actor,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, ClientErasedV1 } from '@umbrella/contracts';
+import { Actor } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
 import { Database, hasRole, Principal } from '@umbrella/platform';
 import { ClientAccess } from '../../access/client.access-policy';
@@ -52,9 +52,8 @@ export class EraseClientHandler {
         await withdrawConsent(tx, consent, { reason: 'client-erased', evidence: command.request.evidence, agencyId, actor: command.actor, correlationId: command.correlationId, at: now });
       }
       await appendToOutbox(tx, [
-        newEvent<ClientErasedV1>({
+        newEvent({
           type: 'ClientErased',
-          schemaVersion: 1,
           producer: 'client-journey',
           correlationId: command.correlationId,
           actor: command.actor,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, ConsentGivenV1 } from '@umbrella/contracts';
+import { Actor } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
 import { Database, Principal } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
@@ -54,9 +54,8 @@ export class GiveConsentHandler {
         );
         return { consent: existing[0], created: false };
       }
-      const event = newEvent<ConsentGivenV1>({
+      const event = newEvent({
         type: 'ConsentGiven',
-        schemaVersion: 1,
         producer: 'client-journey',
         correlationId: command.correlationId,
         actor: command.actor,

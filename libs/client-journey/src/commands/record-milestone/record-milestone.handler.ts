@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Actor, DomainOfSupport, Milestone, MilestoneRecordedV1 } from '@umbrella/contracts';
+import { Actor, DomainOfSupport, Milestone } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database, Principal } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
@@ -74,9 +74,8 @@ export class RecordMilestoneHandler {
         [milestoneId, client.clientId, request.milestone, request.domain ?? null, request.occurredOn, command.agencyId, command.actor.userId, client.leadAgencyId, now],
       );
       await appendToOutbox(tx, [
-        newEvent<MilestoneRecordedV1>({
+        newEvent({
           type: 'MilestoneRecorded',
-          schemaVersion: 1,
           producer: 'client-journey',
           correlationId: command.correlationId,
           actor: command.actor,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, ClientRegisteredV1, KeyWorkerAssignedV1 } from '@umbrella/contracts';
+import { Actor } from '@umbrella/contracts';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
 import { Database } from '@umbrella/platform';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -77,18 +77,16 @@ export class RegisterClientHandler {
           [assignmentId, clientId, command.agencyId, keyWorkerId, now, command.actor.userId],
         );
         const events = [
-          newEvent<ClientRegisteredV1>({
+          newEvent({
             type: 'ClientRegistered',
-            schemaVersion: 1,
             producer: 'client-journey',
             correlationId: command.correlationId,
             actor: command.actor,
             occurredAt: now,
             data: { clientId, ageBand: age.ageBand, under25: age.under25, region, registeredByAgencyId: command.agencyId, registeredAt: now.toISOString() },
           }),
-          newEvent<KeyWorkerAssignedV1>({
+          newEvent({
             type: 'KeyWorkerAssigned',
-            schemaVersion: 1,
             producer: 'client-journey',
             correlationId: command.correlationId,
             actor: command.actor,

@@ -72,9 +72,8 @@ export async function withdrawConsent(
   );
   // read back rather than RETURNING: TypeORM answers an UPDATE with [rows, count], not rows
   const updated: ConsentRow[] = await tx.query('SELECT * FROM consent WHERE consent_id = $1', [consent.consent_id]);
-  const event = newEvent<ConsentWithdrawnV1>({
+  const event = newEvent({
     type: 'ConsentWithdrawn',
-    schemaVersion: 1,
     producer: 'client-journey',
     correlationId: how.correlationId,
     actor: how.actor,

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { EventEnvelope, EventHandlers, EventOf, EventType, parseEvent, PlatformEvent, TOPICS } from '@umbrella/contracts';
-import { sleep } from '@umbrella/platform';
+import { sleep, transactionWithHooks } from '@umbrella/platform';
 import { Consumer, EachBatchPayload, IHeaders, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeadLetter, DeadLetterCode, insertBareDeadLetter, insertDeadLetter, RawMessage } from './dead-letters';
@@ -40,8 +40,6 @@ export interface InboxConsumerOptions<E extends PlatformEvent = PlatformEvent> {
   /** Attempts before a message is dead-lettered. */
   readonly maxAttempts?: number;
   readonly retryDelayMs?: number;
-  /** Called after each transaction that handled events, e.g. to nudge the outbox relay. */
-  readonly afterCommit?: () => void;
   /** Most messages applied in one transaction (default 250). */
   readonly batchSize?: number;
   /**
@@ -198,7 +196,6 @@ export class InboxConsumer<E extends PlatformEvent = PlatformEvent> {
     } catch {
       return this.oneByOne(messages);
     }
-    if (applied.size > 0) this.options.afterCommit?.();
     const outcomes: Outcome[] = [];
     for (const { message, parsed: p } of parsed) {
       let outcome: Outcome;
@@ -219,7 +216,7 @@ export class InboxConsumer<E extends PlatformEvent = PlatformEvent> {
 
   /** Applies the events in order in one transaction; returns the ids applied (the others were already). */
   private async applyAll(events: readonly E[]): Promise<Set<string>> {
-    return this.dataSource.transaction(async (tx) => {
+    return transactionWithHooks(this.dataSource, async (tx) => {
       const inserted: { event_id: string }[] = await tx.query(
         `INSERT INTO inbox (consumer, event_id, event_type)
          SELECT $1, e.id, e.type FROM unnest($2::uuid[], $3::text[]) AS e(id, type)
@@ -256,7 +253,6 @@ export class InboxConsumer<E extends PlatformEvent = PlatformEvent> {
       try {
         const outcome = await this.applyOnce(event);
         this.counts[outcome] += 1;
-        if (outcome === 'handled') this.options.afterCommit?.();
         return outcome;
       } catch (error) {
         lastError = error;
@@ -316,7 +312,7 @@ export class InboxConsumer<E extends PlatformEvent = PlatformEvent> {
   }
 
   private async applyOnce(event: E): Promise<'handled' | 'duplicate'> {
-    return this.dataSource.transaction(async (tx) => {
+    return transactionWithHooks(this.dataSource, async (tx) => {
       const inserted: unknown[] = await tx.query(
         `INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2, $3)
          ON CONFLICT DO NOTHING RETURNING event_id`,

@@ -1,6 +1,7 @@
 export * from './kafka';
 export * from './topics';
 export * from './outbox';
+export * from './publisher';
 export * from './outbox-relay';
 export * from './relay-ledger';
 export * from './metrics';

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Messaging, MESSAGING_OPTIONS, MessagingOptions } from './messaging.service';
 import { OperationsHttpController } from './operations.http.controller';
+import { EventPublisher, OutboxPublisher } from './publisher';
 
 @Global()
 @Module({})
@@ -9,8 +10,8 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       controllers: [OperationsHttpController],
-      providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, Messaging],
-      exports: [Messaging],
+      providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, Messaging, { provide: EventPublisher, useClass: OutboxPublisher }],
+      exports: [Messaging, EventPublisher],
     };
   }
 }

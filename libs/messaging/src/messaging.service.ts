@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ALL_TOPICS, PlatformEvent } from '@umbrella/contracts';
-import { currentUnitOfWork, Database, HealthRegistry, sleep, withTimeout } from '@umbrella/platform';
+import { Database, HealthRegistry, sleep, withTimeout } from '@umbrella/platform';
 import { Kafka, logLevel } from 'kafkajs';
 import { InboxConsumer, InboxConsumerOptions } from './inbox-consumer';
 import { createKafka } from './kafka';
@@ -46,23 +46,13 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Registers a consumer; it starts with the others once the database and topics are ready. */
   registerConsumer<E extends PlatformEvent>(options: InboxConsumerOptions<E>): InboxConsumer<E> {
-    const consumer = new InboxConsumer<E>(this.database.dataSource, this.kafka, { ...options, afterCommit: () => this.afterCommit() });
+    const consumer = new InboxConsumer<E>(this.database.dataSource, this.kafka, options);
     this.consumers.push(consumer);
     return consumer;
   }
 
   consumerCounts(): { name: string; counts: Record<string, number> }[] {
     return this.consumers.map((c) => ({ name: c.name, counts: { ...c.counts } }));
-  }
-
-  /**
-   * Call after a transaction that wrote to the outbox: the relay publishes at once. Inside a
-   * command, the nudge waits for the command's own COMMIT (before it, the relay would find nothing).
-   */
-  afterCommit(): void {
-    const unit = currentUnitOfWork();
-    if (unit) unit.afterCommit(() => this.relay?.nudge());
-    else this.relay?.nudge();
   }
 
   onApplicationBootstrap(): void {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource, EntityManager, EntitySchema, MixedList } from 'typeorm';
+import { transactionWithHooks } from './after-commit';
 import { currentUnitOfWork } from './unit-of-work';
 
 export interface DatabaseOptions {
@@ -87,7 +88,7 @@ export class Database {
   async transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     const unit = currentUnitOfWork();
     if (unit) return unit.transaction(work);
-    return this.dataSource.transaction(work);
+    return transactionWithHooks(this.dataSource, work);
   }
 
   get isConnected(): boolean {

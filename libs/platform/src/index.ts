@@ -13,6 +13,7 @@ export * from './audit/audit-log.migration';
 export * from './database-errors';
 export * from './keyed-lock';
 export * from './unit-of-work';
+export * from './after-commit';
 export * from './audit/command.interceptor';
 export * from './audit/request-outcome.migration';
 export * from './audit/idempotency-record.migration';

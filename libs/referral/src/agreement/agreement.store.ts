@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Agreement, agreementDocument, parseAgreement, SHIPPED_AGREEMENT_V1 } from '@umbrella/agreement';
 import { Actor } from '@umbrella/contracts';
-import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { EventPublisher, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
 import { readFileSync } from 'node:fs';
 import { EntityManager } from 'typeorm';
@@ -34,7 +34,7 @@ export class AgreementStore implements OnApplicationBootstrap {
 
   constructor(
     private readonly database: Database,
-    private readonly messaging: Messaging,
+    private readonly publisher: EventPublisher,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -53,7 +53,6 @@ export class AgreementStore implements OnApplicationBootstrap {
       return true;
     });
     if (published) {
-      this.messaging.afterCommit();
       this.logger.log(`loaded ${parsed.agreement.id} version ${parsed.agreement.version} as the active agreement`);
     }
   }
@@ -83,7 +82,6 @@ export class AgreementStore implements OnApplicationBootstrap {
       return this.insert(tx, parsed.agreement, actor);
     });
     this.cache = null;
-    this.messaging.afterCommit();
     return view;
   }
 
@@ -95,7 +93,7 @@ export class AgreementStore implements OnApplicationBootstrap {
        VALUES ($1, $2, $3::jsonb, $4, now(), $5, true) RETURNING *`,
       [agreement.version, agreement.id, JSON.stringify(document), agreement.effectiveFrom, actor?.userId ?? null],
     );
-    await appendToOutbox(tx, [
+    await this.publisher.publish(tx, [
       newEvent({
         type: 'AgreementPublished',
         producer: 'referral',

@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { Agreement, ClientState, Decision, EngineEvent, ReferralAction } from '@umbrella/agreement';
 import { Actor, DomainOfSupport, EventData, EventOf, EventType, PlatformEvent, ReferralTransitionEventType } from '@umbrella/contracts';
-import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { EventPublisher, newEvent } from '@umbrella/messaging';
 import { currentUnitOfWork, Database, KeyedLock, RecordedRefusal } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
@@ -75,7 +75,7 @@ export class DecisionRunner {
 
   constructor(
     private readonly database: Database,
-    private readonly messaging: Messaging,
+    private readonly publisher: EventPublisher,
     private readonly agreements: AgreementStore,
   ) {
     this.clientTurns = new KeyedLock({ maxWaiting: 50, maxWaitMs: database.lockTimeoutMs });
@@ -111,7 +111,7 @@ export class DecisionRunner {
       const recorded = await this.record(t, ctx, decision, now);
       const applied = decision.outcome === 'allowed' ? await this.apply(t, ctx, decision.events, agreement.version, now) : [];
       // the decision's event and the state's events go to the outbox in one statement
-      await appendToOutbox(t, [recorded, ...applied]);
+      await this.publisher.publish(t, [recorded, ...applied]);
       if (decision.outcome === 'allowed' && answer) answered = await answer(t);
       return decision;
     };
@@ -128,14 +128,12 @@ export class DecisionRunner {
     try {
       try {
         const decision = await this.database.transaction(body);
-        this.messaging.afterCommit();
         return { decision, answered };
       } catch (error) {
         const race = asRaceLost(error);
         if (!race) throw error;
         const refused: Decision = { outcome: 'refused', code: race.code, message: race.message, agreementVersion: agreement.version };
-        await this.database.transaction(async (t) => appendToOutbox(t, [await this.record(t, ctx, refused, new Date())]));
-        this.messaging.afterCommit();
+        await this.database.transaction(async (t) => this.publisher.publish(t, [await this.record(t, ctx, refused, new Date())]));
         return { decision: refused, answered: null };
       }
     } finally {

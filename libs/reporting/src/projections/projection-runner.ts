@@ -1,9 +1,9 @@
 import { HttpStatus, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { TOPICS } from '@umbrella/contracts';
-import { InboxConsumer, Messaging } from '@umbrella/messaging';
+import { EventPublisher, InboxConsumer, Messaging } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
-import { applyProjectionBatch } from './referral-facts.batch';
-import { PROJECTION_HANDLERS, PROJECTION_TABLES, ProjectedEvent } from './referral-facts.projection';
+import { projectionBatch } from './referral-facts.batch';
+import { PROJECTION_TABLES, ProjectedEvent, projectionHandlers } from './referral-facts.projection';
 
 export const REPORTING_CONSUMER = 'reporting.projections';
 export const REPORTING_TOPICS = [TOPICS.referrals.name, TOPICS.agencies.name, TOPICS.clients.name];
@@ -22,6 +22,7 @@ export class ProjectionRunner implements OnModuleInit {
 
   constructor(
     private readonly messaging: Messaging,
+    private readonly publisher: EventPublisher,
     private readonly database: Database,
   ) {}
 
@@ -29,7 +30,7 @@ export class ProjectionRunner implements OnModuleInit {
     // Partitions one at a time, as they arrive: a fact carries the agencies' and the client's
     // dimensions as they stand, and applying partitions side by side let a referral's facts overtake
     // its agencies' registration (the reporting e2e spec caught it).
-    this.consumer = this.messaging.registerConsumer({ name: REPORTING_CONSUMER, topics: REPORTING_TOPICS, handlers: PROJECTION_HANDLERS, applyBatch: applyProjectionBatch });
+    this.consumer = this.messaging.registerConsumer({ name: REPORTING_CONSUMER, topics: REPORTING_TOPICS, handlers: projectionHandlers(this.publisher), applyBatch: projectionBatch(this.publisher) });
   }
 
   get isRebuilding(): boolean {

@@ -1,5 +1,5 @@
 import { AgeBand, DomainOfSupport, EventOf, ReferralFactV1, ReferralReason, ReferralStatusV, StakeholderType } from '@umbrella/contracts';
-import { appendToOutbox, HandledEvent, newEvent } from '@umbrella/messaging';
+import { EventPublisher, HandledEvent, newEvent } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
 
 /** A referral_fact row as PostgreSQL returns it (timestamps as dates) or as a batch folds it (timestamps as ISO text). */
@@ -33,7 +33,7 @@ export interface FactDimensions {
  * transaction. The sequence is recomputed on a rebuild (same events, same order per client), but
  * a fact whose source event was published before is not published again.
  */
-export async function publishReferralFact(event: HandledEvent, tx: EntityManager, referralId: string): Promise<void> {
+export async function publishReferralFact(publisher: EventPublisher, event: HandledEvent, tx: EntityManager, referralId: string): Promise<void> {
   // One statement: move the sequence on, mark the source event published, read the row with its dimensions.
   const rows: (FactRow & FactDimensions & { fresh: boolean })[] = await tx.query(
     `WITH r AS (UPDATE referral_fact SET fact_sequence = fact_sequence + 1 WHERE referral_id = $1 RETURNING *),
@@ -51,7 +51,7 @@ export async function publishReferralFact(event: HandledEvent, tx: EntityManager
   );
   // a fact whose source event was published before (a replay) is not published again
   if (rows.length === 0 || !rows[0].fresh) return;
-  await appendToOutbox(tx, [factEventOf(event, rows[0])]);
+  await publisher.publish(tx, [factEventOf(event, rows[0])]);
 }
 
 const asDate = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));

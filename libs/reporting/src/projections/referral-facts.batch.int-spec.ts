@@ -1,18 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { PlatformEvent } from '@umbrella/contracts';
-import { asConsumed, dispatch, eventOfVersion, MessagingTables1732400000000, newEvent } from '@umbrella/messaging';
+import { appendToOutbox, asConsumed, dispatch, EventPublisher, eventOfVersion, MessagingTables1732400000000, newEvent } from '@umbrella/messaging';
 import { recreateTestDatabase } from '@umbrella/testing';
 import { DataSource } from 'typeorm';
 import { ReportingTables1732400000400 } from '../migrations/1732400000400-reporting-tables';
 import { ReportingProjections1732400000410 } from '../migrations/1732400000410-reporting-projections';
 import { ReferralFactsStream1732400000420 } from '../migrations/1732400000420-referral-facts-stream';
-import { applyProjectionBatch } from './referral-facts.batch';
-import { PROJECTION_HANDLERS, PROJECTION_TABLES, ProjectedEvent } from './referral-facts.projection';
+import { projectionBatch } from './referral-facts.batch';
+import { PROJECTION_TABLES, ProjectedEvent, projectionHandlers } from './referral-facts.projection';
 
 /*
  * The batch path must leave the projections, the published markers and the facts stream exactly
  * as the per-event handlers do, event after event, first time and on a replay.
  */
+
+/** The outbox without its relay: this spec reads the facts from the outbox table. */
+const publisher: EventPublisher = { publish: (tx, events) => appendToOutbox(tx, events) };
+const PROJECTION_HANDLERS = projectionHandlers(publisher);
+const applyProjectionBatch = projectionBatch(publisher);
 
 /** Reporting reads neither the agreements topic nor its own facts. */
 function projected(event: PlatformEvent): ProjectedEvent {

@@ -1,8 +1,8 @@
 import { AgeBand, EventOf, ReferralTransitionEventType, ReferralTransitionV1, StakeholderType } from '@umbrella/contracts';
-import { appendToOutbox, dispatch } from '@umbrella/messaging';
+import { dispatch, EventPublisher } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
 import { FactDimensions, factEventOf, FactRow } from './referral-fact-stream';
-import { answerOf, closes, isTransition, PROJECTION_HANDLERS, ProjectedEvent } from './referral-facts.projection';
+import { answerOf, closes, isTransition, projectionHandlers, ProjectedEvent } from './referral-facts.projection';
 
 /** Events that change the dimensions a fact carries: a batch holding one is applied event by event. */
 const DIMENSION_TYPES = new Set(['AgencyRegistered', 'AgencyUpdated', 'ClientRegistered']);
@@ -43,9 +43,14 @@ export function applyTransition(row: FactRow, d: ReferralTransitionV1): void {
  * rows, decisions, published markers and facts written back in one statement each. The result is
  * the one the per-event handlers give, event after event (the projection's tests compare both).
  */
-export async function applyProjectionBatch(events: readonly ProjectedEvent[], tx: EntityManager): Promise<void> {
+export function projectionBatch(publisher: EventPublisher): (events: readonly ProjectedEvent[], tx: EntityManager) => Promise<void> {
+  const handlers = projectionHandlers(publisher);
+  return (events, tx) => applyProjectionBatch(publisher, handlers, events, tx);
+}
+
+async function applyProjectionBatch(publisher: EventPublisher, handlers: ReturnType<typeof projectionHandlers>, events: readonly ProjectedEvent[], tx: EntityManager): Promise<void> {
   if (events.some((e) => DIMENSION_TYPES.has(e.type))) {
-    for (const event of events) await dispatch(PROJECTION_HANDLERS, event, tx);
+    for (const event of events) await dispatch(handlers, event, tx);
     return;
   }
   const isReferralEvent = (e: ProjectedEvent): e is EventOf<'ReferralRequested' | ReferralTransitionEventType> => e.type === 'ReferralRequested' || isTransition(e);
@@ -109,7 +114,7 @@ export async function applyProjectionBatch(events: readonly ProjectedEvent[], tx
       decisions.push({ decision_id: d.decisionId, client_id: d.clientId, command: d.command, outcome: d.outcome, code: d.code ?? null, agency_id: d.agencyId ?? null, domain: d.domain ?? null, decided_at: d.decidedAt });
     } else {
       // outcomes, milestones, key workers: one insert each, into tables of their own
-      await dispatch(PROJECTION_HANDLERS, event, tx);
+      await dispatch(handlers, event, tx);
     }
   }
 
@@ -132,7 +137,7 @@ export async function applyProjectionBatch(events: readonly ProjectedEvent[], tx
   if (toPublish.length > 0) {
     await tx.query('INSERT INTO fact_published (source_event_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING', [toPublish.map((p) => p.event.eventId)]);
     const dims = await dimensionsOf(tx, toPublish.map((p) => p.row));
-    await appendToOutbox(
+    await publisher.publish(
       tx,
       toPublish.map(({ event, row }) => factEventOf(event, { ...row, ...dims(row) })),
     );

@@ -1,5 +1,5 @@
 import { AgencyEvent, ClientEvent, EventOf, ReferralEvent, ReferralTransitionEventType, ReferralTransitionV1 } from '@umbrella/contracts';
-import { ConsumerHandlers } from '@umbrella/messaging';
+import { ConsumerHandlers, EventPublisher } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
 import { publishReferralFact } from './referral-fact-stream';
 
@@ -9,7 +9,7 @@ import { publishReferralFact } from './referral-fact-stream';
  * interleaving of topics, and a replay from offset zero gives the same rows.
  */
 
-export async function onReferralRequested(event: EventOf<'ReferralRequested'>, tx: EntityManager): Promise<void> {
+export async function onReferralRequested(publisher: EventPublisher, event: EventOf<'ReferralRequested'>, tx: EntityManager): Promise<void> {
   // consumers see the latest version: v1 events arrive upcast to v2
   const d = event.data;
   await tx.query(
@@ -17,11 +17,11 @@ export async function onReferralRequested(event: EventOf<'ReferralRequested'>, t
      VALUES ($1, $2, $3, $4, $5, 'requested', $6, $7) ON CONFLICT (referral_id) DO NOTHING`,
     [d.referralId, d.clientId, d.fromAgencyId, d.toAgencyId, d.domain, d.requestedAt, d.waitlisted],
   );
-  await publishReferralFact(event, tx, d.referralId);
+  await publishReferralFact(publisher, event, tx, d.referralId);
 }
 
 /** The first answer (accepted, rejected or expired) is the one time-to-answer measures; later steps only move the status. */
-export async function onReferralTransition(event: EventOf<ReferralTransitionEventType>, tx: EntityManager): Promise<void> {
+export async function onReferralTransition(publisher: EventPublisher, event: EventOf<ReferralTransitionEventType>, tx: EntityManager): Promise<void> {
   const d = event.data;
   const answer = answerOf(d);
   const closed = closes(d);
@@ -35,7 +35,7 @@ export async function onReferralTransition(event: EventOf<ReferralTransitionEven
       WHERE referral_id = $1`,
     [d.referralId, d.status, answer, d.at, d.reason ?? null, closed],
   );
-  await publishReferralFact(event, tx, d.referralId);
+  await publishReferralFact(publisher, event, tx, d.referralId);
 }
 
 export async function onDecisionRecorded(event: EventOf<'AgreementDecisionRecorded'>, tx: EntityManager): Promise<void> {
@@ -124,26 +124,30 @@ export function isTransition(event: ReferralEvent | AgencyEvent | ClientEvent): 
 export type ProjectedEvent = ReferralEvent | AgencyEvent | ClientEvent;
 
 /** The handlers of the reporting projections, by event type; every other type on the topics is skipped. */
-export const PROJECTION_HANDLERS: ConsumerHandlers<ProjectedEvent> = {
-  ReferralRequested: onReferralRequested,
-  ReferralAccepted: onReferralTransition,
-  ReferralRejected: onReferralTransition,
-  ReferralStarted: onReferralTransition,
-  ReferralPaused: onReferralTransition,
-  ReferralResumed: onReferralTransition,
-  ReferralCompleted: onReferralTransition,
-  ReferralFailed: onReferralTransition,
-  ReferralCancelled: onReferralTransition,
-  ReferralExpired: onReferralTransition,
-  ReferralEnteredInError: onReferralTransition,
-  AgreementDecisionRecorded: onDecisionRecorded,
-  OutcomeCredited: onOutcomeCredited,
-  AgencyRegistered: onAgencyRegistered,
-  AgencyUpdated: onAgencyRegistered,
-  ClientRegistered: onClientRegistered,
-  MilestoneRecorded: onMilestoneRecorded,
-  KeyWorkerAssigned: onKeyWorkerAssigned,
-};
+export function projectionHandlers(publisher: EventPublisher): ConsumerHandlers<ProjectedEvent> {
+  const requested = (event: EventOf<'ReferralRequested'>, tx: EntityManager) => onReferralRequested(publisher, event, tx);
+  const transition = (event: EventOf<ReferralTransitionEventType>, tx: EntityManager) => onReferralTransition(publisher, event, tx);
+  return {
+    ReferralRequested: requested,
+    ReferralAccepted: transition,
+    ReferralRejected: transition,
+    ReferralStarted: transition,
+    ReferralPaused: transition,
+    ReferralResumed: transition,
+    ReferralCompleted: transition,
+    ReferralFailed: transition,
+    ReferralCancelled: transition,
+    ReferralExpired: transition,
+    ReferralEnteredInError: transition,
+    AgreementDecisionRecorded: onDecisionRecorded,
+    OutcomeCredited: onOutcomeCredited,
+    AgencyRegistered: onAgencyRegistered,
+    AgencyUpdated: onAgencyRegistered,
+    ClientRegistered: onClientRegistered,
+    MilestoneRecorded: onMilestoneRecorded,
+    KeyWorkerAssigned: onKeyWorkerAssigned,
+  };
+}
 
 /** What a rebuild empties before re-reading the topics from offset zero. */
 export const PROJECTION_TABLES = ['referral_fact', 'agency_dim', 'decision_fact', 'outcome_fact', 'client_dim', 'milestone_fact', 'key_worker_assignment'] as const;

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Actor } from '@umbrella/contracts';
-import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { EventPublisher, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
 import { loadService, ServiceRecord, snapshotOf, writeService } from '../../service.store';
@@ -18,7 +18,7 @@ export function assertCrossFields(dto: ServiceRequestDto): void {
 export class OfferServiceHandler {
   constructor(
     private readonly database: Database,
-    private readonly messaging: Messaging,
+    private readonly publisher: EventPublisher,
   ) {}
 
   /** `id` keeps the service id of an imported HSDS directory; new services get a fresh one. */
@@ -29,7 +29,7 @@ export class OfferServiceHandler {
       if (agency.length === 0) throw new CodedHttpException(HttpStatus.NOT_FOUND, 'AGENCY.NOT_FOUND', 'No such agency.');
       await writeService(tx, id, agencyId, dto, true);
       const record = (await loadService(tx, id)) as ServiceRecord;
-      await appendToOutbox(tx, [
+      await this.publisher.publish(tx, [
         newEvent({
           type: 'ServiceOffered',
           producer: 'agency-directory',
@@ -39,7 +39,6 @@ export class OfferServiceHandler {
       ]);
       return record;
     });
-    this.messaging.afterCommit();
     return service;
   }
 
@@ -51,7 +50,7 @@ export class OfferServiceHandler {
       assertMayManage(rows[0].agency_id);
       await writeService(tx, serviceId, rows[0].agency_id, dto, false);
       const record = (await loadService(tx, serviceId)) as ServiceRecord;
-      await appendToOutbox(tx, [
+      await this.publisher.publish(tx, [
         newEvent({
           type: 'ServiceUpdated',
           producer: 'agency-directory',
@@ -61,7 +60,6 @@ export class OfferServiceHandler {
       ]);
       return record;
     });
-    this.messaging.afterCommit();
     return service;
   }
 }

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Actor } from '@umbrella/contracts';
-import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { EventPublisher, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
 import { Agency } from '../../agency.entity';
 import { RegisterAgencyRequestDto } from './register-agency.request.dto';
@@ -9,7 +9,7 @@ import { RegisterAgencyRequestDto } from './register-agency.request.dto';
 export class RegisterAgencyHandler {
   constructor(
     private readonly database: Database,
-    private readonly messaging: Messaging,
+    private readonly publisher: EventPublisher,
   ) {}
 
   /** Registers the agency and publishes `AgencyRegistered` in one transaction. */
@@ -26,7 +26,7 @@ export class RegisterAgencyHandler {
         throw new CodedHttpException(HttpStatus.CONFLICT, 'AGENCY.ALREADY_REGISTERED', `Agency ${command.id} is already registered.`);
       }
       const row = await tx.findOneByOrFail(Agency, { id: command.id });
-      await appendToOutbox(tx, [
+      await this.publisher.publish(tx, [
         newEvent({
           type: 'AgencyRegistered',
           producer: 'agency-directory',
@@ -42,7 +42,6 @@ export class RegisterAgencyHandler {
       ]);
       return row;
     });
-    this.messaging.afterCommit();
     return agency;
   }
 }

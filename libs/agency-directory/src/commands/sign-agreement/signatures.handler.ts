@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Actor } from '@umbrella/contracts';
-import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { EventPublisher, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database, hasRole, Principal } from '@umbrella/platform';
 
 export interface SignatureView {
@@ -28,7 +28,7 @@ function toView(r: Record<string, unknown>): SignatureView {
 export class SignaturesHandler {
   constructor(
     private readonly database: Database,
-    private readonly messaging: Messaging,
+    private readonly publisher: EventPublisher,
   ) {}
 
   async list(agencyId: string): Promise<SignatureView[]> {
@@ -66,7 +66,7 @@ export class SignaturesHandler {
          RETURNING *`,
         [agencyId, version],
       );
-      await appendToOutbox(tx, [
+      await this.publisher.publish(tx, [
         newEvent({
           type: 'AgreementSigned',
           producer: 'agency-directory',
@@ -77,7 +77,6 @@ export class SignaturesHandler {
       ]);
       return toView(row);
     });
-    this.messaging.afterCommit();
     return view;
   }
 
@@ -94,7 +93,7 @@ export class SignaturesHandler {
         if (existing.length > 0) return toView(existing[0]);
         throw new CodedHttpException(HttpStatus.NOT_FOUND, 'AGREEMENT.NOT_SIGNED', 'This agency has not signed this version of the agreement.');
       }
-      await appendToOutbox(tx, [
+      await this.publisher.publish(tx, [
         newEvent({
           type: 'AgreementSignatureSuspended',
           producer: 'agency-directory',
@@ -105,7 +104,6 @@ export class SignaturesHandler {
       ]);
       return toView(rows[0]);
     });
-    this.messaging.afterCommit();
     return view;
   }
 }

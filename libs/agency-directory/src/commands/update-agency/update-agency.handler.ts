@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Actor } from '@umbrella/contracts';
-import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { EventPublisher, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
 import { Agency } from '../../agency.entity';
 import { AgencyProfileDto } from './update-agency.request.dto';
@@ -9,7 +9,7 @@ import { AgencyProfileDto } from './update-agency.request.dto';
 export class UpdateAgencyHandler {
   constructor(
     private readonly database: Database,
-    private readonly messaging: Messaging,
+    private readonly publisher: EventPublisher,
   ) {}
 
   async execute(agencyId: string, dto: AgencyProfileDto, actor: Actor): Promise<Agency> {
@@ -22,7 +22,7 @@ export class UpdateAgencyHandler {
       );
       if (updated.length === 0) throw new CodedHttpException(HttpStatus.NOT_FOUND, 'AGENCY.NOT_FOUND', 'No such agency.');
       const row = await tx.findOneByOrFail(Agency, { id: agencyId });
-      await appendToOutbox(tx, [
+      await this.publisher.publish(tx, [
         newEvent({
           type: 'AgencyUpdated',
           producer: 'agency-directory',
@@ -32,7 +32,6 @@ export class UpdateAgencyHandler {
       ]);
       return row;
     });
-    this.messaging.afterCommit();
     return agency;
   }
 }

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Actor, ServiceCapacityChangedV1 } from '@umbrella/contracts';
-import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { EventPublisher, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
 import { CapacityDto } from '../offer-service/service.request.dto';
 
@@ -12,7 +12,7 @@ import { CapacityDto } from '../offer-service/service.request.dto';
 export class ServiceLifecycleHandler {
   constructor(
     private readonly database: Database,
-    private readonly messaging: Messaging,
+    private readonly publisher: EventPublisher,
   ) {}
 
   async updateCapacity(serviceId: string, dto: CapacityDto, actor: Actor, assertMayManage: (agencyId: string) => void): Promise<ServiceCapacityChangedV1> {
@@ -48,10 +48,9 @@ export class ServiceLifecycleHandler {
         waitlistAllowed,
         updatedAt: (updated as Date).toISOString(),
       };
-      await appendToOutbox(tx, [newEvent({ type: 'ServiceCapacityChanged', producer: 'agency-directory', actor, data })]);
+      await this.publisher.publish(tx, [newEvent({ type: 'ServiceCapacityChanged', producer: 'agency-directory', actor, data })]);
       return data;
     });
-    this.messaging.afterCommit();
     return event;
   }
 
@@ -63,7 +62,7 @@ export class ServiceLifecycleHandler {
       assertMayManage(rows[0].agency_id);
       if (rows[0].status === 'defunct') return;
       await tx.query(`UPDATE service SET status = 'defunct', updated_at = now() WHERE id = $1`, [serviceId]);
-      await appendToOutbox(tx, [
+      await this.publisher.publish(tx, [
         newEvent({
           type: 'ServiceWithdrawn',
           producer: 'agency-directory',
@@ -72,6 +71,5 @@ export class ServiceLifecycleHandler {
         }),
       ]);
     });
-    this.messaging.afterCommit();
   }
 }

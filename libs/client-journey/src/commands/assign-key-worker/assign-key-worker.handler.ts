@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@umbrella/contracts';
-import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { EventPublisher, newEvent } from '@umbrella/messaging';
 import { Database, Principal } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
 import { ClientErrors } from '../../client.errors';
@@ -19,7 +19,7 @@ export interface AssignKeyWorkerCommand {
 export class AssignKeyWorkerHandler {
   constructor(
     private readonly database: Database,
-    private readonly messaging: Messaging,
+    private readonly publisher: EventPublisher,
   ) {}
 
    /**
@@ -65,10 +65,9 @@ export class AssignKeyWorkerHandler {
           assignedAt: now.toISOString(),
         },
       });
-      await appendToOutbox(tx, [event]);
+      await this.publisher.publish(tx, [event]);
       return { client: (await findClient(tx, client.clientId)) as ClientRecord, changed: true };
     });
-    if (result.changed) this.messaging.afterCommit();
     return result;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@umbrella/contracts';
-import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { EventPublisher, newEvent } from '@umbrella/messaging';
 import { Database, hasRole, Principal } from '@umbrella/platform';
 import { ClientAccess } from '../../access/client.access-policy';
 import { ClientErrors } from '../../client.errors';
@@ -21,7 +21,7 @@ export interface EraseClientCommand {
 export class EraseClientHandler {
   constructor(
     private readonly database: Database,
-    private readonly messaging: Messaging,
+    private readonly publisher: EventPublisher,
   ) {}
 
   /**
@@ -49,9 +49,9 @@ export class EraseClientHandler {
       await tx.query('UPDATE client SET erased_at = $2 WHERE client_id = $1', [client.clientId, now]);
       const active: ConsentRow[] = await tx.query('SELECT * FROM consent WHERE client_id = $1 AND withdrawn_at IS NULL ORDER BY given_at FOR UPDATE', [client.clientId]);
       for (const consent of active) {
-        await withdrawConsent(tx, consent, { reason: 'client-erased', evidence: command.request.evidence, agencyId, actor: command.actor, correlationId: command.correlationId, at: now });
+        await withdrawConsent(this.publisher, tx, consent, { reason: 'client-erased', evidence: command.request.evidence, agencyId, actor: command.actor, correlationId: command.correlationId, at: now });
       }
-      await appendToOutbox(tx, [
+      await this.publisher.publish(tx, [
         newEvent({
           type: 'ClientErased',
           producer: 'client-journey',
@@ -63,7 +63,6 @@ export class EraseClientHandler {
       ]);
       return { client: (await findClient(tx, client.clientId)) as ClientRecord, changed: true };
     });
-    if (result.changed) this.messaging.afterCommit();
     return result;
   }
 }

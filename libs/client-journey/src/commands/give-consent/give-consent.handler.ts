@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@umbrella/contracts';
-import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { EventPublisher, newEvent } from '@umbrella/messaging';
 import { Database, Principal } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
 import { applyAccessEffect } from '../../access/access-grants';
@@ -22,7 +22,7 @@ export interface GiveConsentCommand {
 export class GiveConsentHandler {
   constructor(
     private readonly database: Database,
-    private readonly messaging: Messaging,
+    private readonly publisher: EventPublisher,
   ) {}
 
   /**
@@ -71,10 +71,9 @@ export class GiveConsentHandler {
         },
       });
       await applyAccessEffect(tx, event);
-      await appendToOutbox(tx, [event]);
+      await this.publisher.publish(tx, [event]);
       return { consent: inserted[0], created: true };
     });
-    if (result.created) this.messaging.afterCommit();
     return result;
   }
 }

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Actor, DomainOfSupport, Milestone } from '@umbrella/contracts';
-import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { EventPublisher, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database, Principal } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
 import { ClientErrors } from '../../client.errors';
@@ -35,7 +35,7 @@ export interface MilestoneRow {
 export class RecordMilestoneHandler {
   constructor(
     private readonly database: Database,
-    private readonly messaging: Messaging,
+    private readonly publisher: EventPublisher,
     private readonly protector: PersonalDataProtector,
   ) {}
 
@@ -73,7 +73,7 @@ export class RecordMilestoneHandler {
          RETURNING milestone_id, client_id, milestone, domain, to_char(occurred_on, 'YYYY-MM-DD') AS occurred_on, recorded_by_agency_id, recorded_by, lead_agency_id, recorded_at`,
         [milestoneId, client.clientId, request.milestone, request.domain ?? null, request.occurredOn, command.agencyId, command.actor.userId, client.leadAgencyId, now],
       );
-      await appendToOutbox(tx, [
+      await this.publisher.publish(tx, [
         newEvent({
           type: 'MilestoneRecorded',
           producer: 'client-journey',
@@ -96,7 +96,6 @@ export class RecordMilestoneHandler {
       ]);
       return { milestone: inserted[0], created: true };
     });
-    if (result.created) this.messaging.afterCommit();
     return result;
   }
 }

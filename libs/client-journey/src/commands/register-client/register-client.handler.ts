@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@umbrella/contracts';
-import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { EventPublisher, newEvent } from '@umbrella/messaging';
 import { Database } from '@umbrella/platform';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { applyAccessEffect } from '../../access/access-grants';
@@ -31,7 +31,7 @@ export function newClientId(): string {
 export class RegisterClientHandler {
   constructor(
     private readonly database: Database,
-    private readonly messaging: Messaging,
+    private readonly publisher: EventPublisher,
     private readonly protector: PersonalDataProtector,
   ) {}
 
@@ -95,7 +95,7 @@ export class RegisterClientHandler {
           }),
         ];
         for (const event of events) await applyAccessEffect(tx, event);
-        await appendToOutbox(tx, events);
+        await this.publisher.publish(tx, events);
         return (await findClient(tx, clientId)) as ClientRecord;
       });
     } catch (error) {
@@ -108,7 +108,6 @@ export class RegisterClientHandler {
       if (!existing) throw error;
       throw new ClientAlreadyRegistered(existing, await ClientAccess.isVisibleTo(command.agencyId, existing, db));
     }
-    this.messaging.afterCommit();
     return client;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, ConsentEvidence, ConsentWithdrawalReason, ConsentWithdrawnV1, DomainOfSupport } from '@umbrella/contracts';
-import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
+import { EventPublisher, newEvent } from '@umbrella/messaging';
 import { Database, Principal } from '@umbrella/platform';
 import { EntityManager } from 'typeorm';
 import { applyAccessEffect } from '../../access/access-grants';
@@ -24,7 +24,7 @@ export interface WithdrawConsentCommand {
 export class WithdrawConsentHandler {
   constructor(
     private readonly database: Database,
-    private readonly messaging: Messaging,
+    private readonly publisher: EventPublisher,
   ) {}
 
   /**
@@ -45,7 +45,7 @@ export class WithdrawConsentHandler {
       // the lead or a claim holder records any withdrawal; the agency a consent names, its own
       if (consent.agency_id !== command.principal.agencyId) ClientAccess.decide(involvement, 'withdraw-consent');
       if (consent.withdrawn_at) return { consent, changed: false };
-      const withdrawn = await withdrawConsent(tx, consent, {
+      const withdrawn = await withdrawConsent(this.publisher, tx, consent, {
         reason: 'client-request',
         evidence: command.request.evidence,
         agencyId: command.agencyId,
@@ -55,13 +55,13 @@ export class WithdrawConsentHandler {
       });
       return { consent: withdrawn, changed: true };
     });
-    if (result.changed) this.messaging.afterCommit();
     return result;
   }
 }
 
 /** Withdraws one active consent inside the caller's transaction: row, access effect and event. Shared with erasure. */
 export async function withdrawConsent(
+  publisher: EventPublisher,
   tx: EntityManager,
   consent: ConsentRow,
   how: { reason: ConsentWithdrawalReason; evidence: ConsentEvidence; agencyId: string | null; actor: Actor; correlationId?: string; at: Date },
@@ -90,6 +90,6 @@ export async function withdrawConsent(
     },
   });
   await applyAccessEffect(tx, event);
-  await appendToOutbox(tx, [event]);
+  await publisher.publish(tx, [event]);
   return updated[0];
 }

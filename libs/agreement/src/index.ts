@@ -4,3 +4,4 @@ export * from './calendar';
 export * from './lifecycle';
 export * from './decide';
 export * from './involvement';
+export * from './refusals';

@@ -5,6 +5,7 @@ export * from './envelope';
 export * from './validation';
 export * from './events';
 export * from './registry';
+export * from './refusal';
 export * from './events/referral.events';
 export * from './events/agency.events';
 export * from './events/directory.events';

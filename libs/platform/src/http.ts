@@ -8,7 +8,7 @@ import {
   Logger,
   ValidationPipe,
 } from '@nestjs/common';
-import { formatValidationErrors } from '@umbrella/contracts';
+import { formatValidationErrors, Refusal, RefusalKind } from '@umbrella/contracts';
 import type { Request, Response } from 'express';
 import type { AuditLocals } from './audit/audit';
 import { classifyDatabaseError } from './database-errors';
@@ -32,11 +32,18 @@ export class CodedHttpException extends HttpException {
   }
 }
 
-/**
- * A refusal whose decision is on record (the agreement engine stores every decision, refused ones
- * included): the command commits that record with the refusal's audit row, then answers the error.
- */
-export class RecordedRefusal extends CodedHttpException {}
+/** How each kind of domain refusal answers over HTTP: the one place a refusal becomes a status. */
+const REFUSAL_STATUS: Readonly<Record<RefusalKind, HttpStatus>> = {
+  conflict: HttpStatus.CONFLICT,
+  forbidden: HttpStatus.FORBIDDEN,
+  'not-found': HttpStatus.NOT_FOUND,
+  unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+};
+
+/** The answer to a domain refusal: its kind's status, its code and sentence, and the details it carries (the agreement version, say). */
+export function refusalBody(refusal: Refusal): ErrorBody {
+  return { statusCode: REFUSAL_STATUS[refusal.kind], code: refusal.code, message: refusal.message, ...refusal.options.details };
+}
 
 /** Writes the audit row of a request that is answered with an error (see AuditTrail). */
 export interface RefusalRecorder {
@@ -132,6 +139,7 @@ export class ErrorFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof Refusal) return refusalBody(exception);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();

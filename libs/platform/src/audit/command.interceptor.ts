@@ -7,7 +7,8 @@ import { EntityManager } from 'typeorm';
 import { AuthenticatedRequest } from '../auth/auth.guard';
 import { Database } from '../database';
 import { classifyDatabaseError } from '../database-errors';
-import { CodedHttpException, RecordedRefusal, STATE_CHANGING } from '../http';
+import { CodedHttpException, refusalBody, STATE_CHANGING } from '../http';
+import { Refusal } from '@umbrella/contracts';
 import { findCommandOutcome, UnitOfWork } from '../unit-of-work';
 import { AuditLocals, AuditTrail, noteAuditTarget, recordIdOf } from './audit';
 
@@ -96,10 +97,11 @@ export class CommandInterceptor implements NestInterceptor {
       try {
         result = await unit.run(() => lastValueFrom(next.handle(), { defaultValue: undefined }));
       } catch (error) {
-        if (error instanceof RecordedRefusal) {
+        const recorded = recordedRefusalOf(error);
+        if (recorded) {
           // the decision and its event are on record: commit them with the refusal's audit row
-          const body = error.getResponse();
-          const committed = await this.complete(unit, request, response, { key, scope, fingerprint, status: error.getStatus(), body, code: codeOf(body) });
+          const { status, body } = recorded;
+          const committed = await this.complete(unit, request, response, { key, scope, fingerprint, status, body, code: codeOf(body) });
           if (committed !== 'ours') return committed;
           throw error;
         }
@@ -229,4 +231,13 @@ function codeOf(body: unknown): string | null {
 /** A key is kept as its digest: whatever text a caller chose for it, none of it stays on record. */
 function keyDigest(key: string): string {
   return createHash('sha256').update(key).digest('base64url');
+}
+
+/** A refusal whose record the command commits before answering it: the status and body it answers with. */
+function recordedRefusalOf(error: unknown): { status: number; body: object } | null {
+  if (error instanceof Refusal && error.recorded) {
+    const body = refusalBody(error);
+    return { status: body.statusCode, body };
+  }
+  return null;
 }

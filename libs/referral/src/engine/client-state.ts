@@ -21,14 +21,18 @@ const DECISION_INPUTS = `
     (SELECT coalesce(json_agg(json_build_object('agency_id', agency_id, 'agreement_version', agreement_version)), '[]')
        FROM agency_signature WHERE agency_id = ANY($3) AND signed) AS signatures,
     (SELECT coalesce(json_agg(DISTINCT agency_id || ' ' || domain), '[]')
-       FROM known_service WHERE agency_id = ANY($3) AND status <> 'defunct') AS offered`;
+       FROM known_service WHERE agency_id = ANY($3) AND status <> 'defunct') AS offered,
+    (SELECT row_to_json(r) FROM referral r WHERE id = $4) AS referral,
+    (SELECT row_to_json(s) FROM known_service s WHERE service_id = $5) AS service`;
 
 /** The directory as a decision sees it: the engine's view, and whether an agency is known at all. */
 export type DecisionDirectory = DirectoryView & { known(agencyId: string): boolean };
 
-export interface DecisionInputs {
+export interface LoadedInputs {
   readonly state: ClientState;
   readonly directory: DecisionDirectory;
+  readonly referral: ReferralFacts | null;
+  readonly service: ServiceFacts | null;
 }
 
 /**
@@ -36,9 +40,16 @@ export interface DecisionInputs {
  * own tables and read models, in one statement. Called inside the transaction that holds the
  * client's lock, after the lock is taken, so it reads what the previous holder committed.
  */
-export async function loadDecisionInputs(tx: EntityManager, clientId: string, agencyIds: readonly string[], agreement: Agreement, now: Date): Promise<DecisionInputs> {
+export async function loadDecisionInputs(
+  tx: EntityManager,
+  clientId: string,
+  agencyIds: readonly string[],
+  agreement: Agreement,
+  now: Date,
+  about: { readonly referralId?: string; readonly serviceId?: string } = {},
+): Promise<LoadedInputs> {
   const windowStart = new Date(now.getTime() - agreement.rules.handBackWindowDays * 24 * 3600 * 1000);
-  const [row]: Record<string, unknown>[] = await tx.query(DECISION_INPUTS, [clientId, windowStart, agencyIds]);
+  const [row]: Record<string, unknown>[] = await tx.query(DECISION_INPUTS, [clientId, windowStart, agencyIds, about.referralId ?? null, about.serviceId ?? null]);
   const rows = (column: string) => row[column] as Row[];
   const state: ClientState = {
     clientId,
@@ -49,7 +60,9 @@ export async function loadDecisionInputs(tx: EntityManager, clientId: string, ag
     consents: rows('consents').map((c) => ({ agencyId: c.agency_id, domain: c.domain as DomainOfSupport | null, purpose: c.purpose as ConsentPurpose })),
     creditedOutcomes: rows('credited').map((c) => `${c.outcome}:${c.milestone_id}`),
   };
-  return { state, directory: directoryOf(rows('agencies'), rows('signatures'), row.offered as string[]) };
+  const referral = row.referral as Record<string, unknown> | null;
+  const service = row.service as Record<string, unknown> | null;
+  return { state, directory: directoryOf(rows('agencies'), rows('signatures'), row.offered as string[]), referral: referral ? toFacts(referral) : null, service: service ? serviceFacts(service) : null };
 }
 
 export function toFacts(r: Record<string, unknown>): ReferralFacts {
@@ -80,7 +93,13 @@ function directoryOf(agencies: readonly Row[], signatures: readonly Row[], offer
   };
 }
 
-export async function loadService(tx: EntityManager, serviceId: string): Promise<ServiceFacts | null> {
-  const [s] = await tx.query('SELECT * FROM known_service WHERE service_id = $1', [serviceId]);
-  return s ? { serviceId: s.service_id, agencyId: s.agency_id, name: s.name, status: s.status, available: s.available, waitlistAllowed: s.waitlist_allowed } : null;
+function serviceFacts(s: Record<string, unknown>): ServiceFacts {
+  return {
+    serviceId: s.service_id as string,
+    agencyId: s.agency_id as string,
+    name: s.name as string,
+    status: s.status as string,
+    available: s.available as number,
+    waitlistAllowed: s.waitlist_allowed as boolean,
+  };
 }

@@ -2,7 +2,7 @@ import { decideClaimsAfterWithdrawal, decideOutcome, decideStep, isOpen, referra
 import { AgencyEvent, ClientEvent, DomainOfSupport, EventOf } from '@umbrella/contracts';
 import { ConsumerHandlers } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
-import { toFacts } from '../engine/client-state';
+import { referralOrGone } from '../engine/decision-context';
 import { DecisionRunner } from '../engine/decision-runner';
 
 /*
@@ -80,11 +80,10 @@ async function withdrawWhatConsentNoLongerCovers(runner: DecisionRunner, clientI
   for (const row of open) {
     await runner.run(
       { clientId, command: 'cancel', actor: null, agencyId: null, referralId: row.id, domain: row.domain, causationId, agencyIds: [row.from_agency_id, row.to_agency_id] },
-      async (agreement, state, directory, now, t) => {
-        const [current] = await t.query('SELECT * FROM referral WHERE id = $1', [row.id]);
-        const referral = toFacts(current);
-        if (!isOpen(referral.status) || referralStillCovered(agreement, state, directory, referral)) return null;
-        return decideStep(agreement, state, directory, { referral, action: 'cancel', byAgencyId: null, reason: 'consent-withdrawn' }, now);
+      ({ agreement, state, directory, now, referral }) => {
+        const current = referralOrGone(referral);
+        if (!isOpen(current.status) || referralStillCovered(agreement, state, directory, current)) return null;
+        return decideStep(agreement, state, directory, { referral: current, action: 'cancel', byAgencyId: null, reason: 'consent-withdrawn' }, now);
       },
       tx,
     );
@@ -93,7 +92,7 @@ async function withdrawWhatConsentNoLongerCovers(runner: DecisionRunner, clientI
   if (holders.length === 0) return;
   await runner.run(
     { clientId, command: 'release-claim', actor: null, agencyId: null, causationId, agencyIds: holders.map((h) => h.agency_id) },
-    (agreement, state, directory) => decideClaimsAfterWithdrawal(agreement, state, directory),
+    ({ agreement, state, directory }) => decideClaimsAfterWithdrawal(agreement, state, directory),
     tx,
   );
 }
@@ -128,7 +127,7 @@ export function referralConsumerHandlers(runner: DecisionRunner): ConsumerHandle
       if (!OUTCOMES.includes(m.milestone)) return;
       await runner.run(
         { clientId: m.clientId, command: 'credit-outcome', actor: null, agencyId: m.recordedByAgencyId, domain: m.domain, causationId: event.eventId, agencyIds: [m.recordedByAgencyId] },
-        (agreement, state) => decideOutcome(agreement, state, { milestoneId: m.milestoneId, outcome: m.milestone, recordedByAgencyId: m.recordedByAgencyId }, m.recordedByAgencyId),
+        ({ agreement, state }) => decideOutcome(agreement, state, { milestoneId: m.milestoneId, outcome: m.milestone, recordedByAgencyId: m.recordedByAgencyId }, m.recordedByAgencyId),
         tx,
       );
     },

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { decideStep } from '@umbrella/agreement';
 import { Database } from '@umbrella/platform';
-import { toFacts } from '../engine/client-state';
+import { referralOrGone } from '../engine/decision-context';
 import { DecisionRunner } from '../engine/decision-runner';
 
 const SWEEP_LOCK = 7_211_020;
@@ -55,10 +55,7 @@ export class ExpiryScheduler implements OnApplicationBootstrap, OnApplicationShu
         for (const r of due) {
           const decision = await this.runner.run(
             { clientId: r.client_id, command: 'expire', actor: null, agencyId: null, referralId: r.id, domain: r.domain as never, agencyIds: [r.from_agency_id, r.to_agency_id] },
-            async (agreement, state, directory, now, tx) => {
-              const [current] = await tx.query('SELECT * FROM referral WHERE id = $1', [r.id]);
-              return decideStep(agreement, state, directory, { referral: toFacts(current), action: 'expire', byAgencyId: null, reason: null }, now);
-            },
+            ({ agreement, state, directory, now, referral }) => decideStep(agreement, state, directory, { referral: referralOrGone(referral), action: 'expire', byAgencyId: null, reason: null }, now),
           );
           if (decision?.outcome === 'allowed') expired += 1;
         }

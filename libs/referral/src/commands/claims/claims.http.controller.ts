@@ -67,7 +67,7 @@ export class ClaimsHandler {
     const agencyId = principal.agencyId as string;
     return this.runner.command(
       { clientId, command: 'claim', actor: actorOf(principal), agencyId, domain, agencyIds: [agencyId] },
-      (agreement, state, directory) => {
+      ({ agreement, state, directory }) => {
         ReferralAccess.onClient(agencyId, state, 'decide');
         return decideClaim(agreement, state, directory, agencyId, domain);
       },
@@ -79,7 +79,7 @@ export class ClaimsHandler {
     const agencyId = principal.agencyId as string;
     await this.runner.command(
       { clientId, command: 'release-claim', actor: actorOf(principal), agencyId, domain, agencyIds: [agencyId] },
-      (agreement, state) => {
+      ({ agreement, state }) => {
         ReferralAccess.onClient(agencyId, state, 'decide');
         return decideRelease(agreement, state, agencyId, domain);
       },

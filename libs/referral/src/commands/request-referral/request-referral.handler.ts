@@ -1,11 +1,9 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { decideRequest } from '@umbrella/agreement';
-import { Actor } from '@umbrella/contracts';
-import { CodedHttpException } from '@umbrella/platform';
+import { Actor, Refusal } from '@umbrella/contracts';
 import { randomUUID } from 'node:crypto';
 import { ReferralAccess } from '../../access/referral.access-policy';
 import { DecisionRunner } from '../../engine/decision-runner';
-import { loadService } from '../../engine/client-state';
 import { Referral } from '../../referral.entity';
 import { RequestReferralRequestDto } from './request-referral.request.dto';
 
@@ -32,21 +30,17 @@ export class RequestReferralHandler {
         agencyId: command.fromAgencyId,
         referralId,
         domain: command.domain,
+        ...(command.serviceId ? { serviceId: command.serviceId } : {}),
         correlationId: command.correlationId,
         agencyIds: [command.fromAgencyId, command.toAgencyId],
       },
-      async (agreement, state, directory, now, tx) => {
+      ({ agreement, state, directory, now, service }) => {
         // only the lead or a claim holder refers; an outsider learns nothing, not even that the client exists
         ReferralAccess.onClient(command.fromAgencyId, state, 'refer');
         for (const agencyId of [command.fromAgencyId, command.toAgencyId]) {
-          if (!directory.known(agencyId)) {
-            throw new CodedHttpException(HttpStatus.UNPROCESSABLE_ENTITY, 'REFERRAL.UNKNOWN_AGENCY', `Agency ${agencyId} is not in the partnership directory.`);
-          }
+          if (!directory.known(agencyId)) throw new Refusal('REFERRAL.UNKNOWN_AGENCY', 'unprocessable', `Agency ${agencyId} is not in the partnership directory.`);
         }
-        const service = command.serviceId ? await loadService(tx, command.serviceId) : null;
-        if (command.serviceId && !service) {
-          throw new CodedHttpException(HttpStatus.UNPROCESSABLE_ENTITY, 'REFERRAL.UNKNOWN_SERVICE', `Service ${command.serviceId} is not in the partnership directory.`);
-        }
+        if (command.serviceId && !service) throw new Refusal('REFERRAL.UNKNOWN_SERVICE', 'unprocessable', `Service ${command.serviceId} is not in the partnership directory.`);
         return decideRequest(agreement, state, directory, { referralId, clientId: command.clientId, fromAgencyId: command.fromAgencyId, toAgencyId: command.toAgencyId, domain: command.domain, handsOverLead: command.handsOverLead ?? false, service }, now);
       },
       (tx) => tx.getRepository(Referral).findOneByOrFail({ id: referralId }),

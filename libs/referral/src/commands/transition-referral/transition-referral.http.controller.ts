@@ -5,7 +5,7 @@ import { REFERRAL_REASONS, ReferralReason } from '@umbrella/contracts';
 import { actorOf, CodedHttpException, correlationIdOf, CurrentPrincipal, Database, IsUuid, Principal, Roles } from '@umbrella/platform';
 import { Equals, IsIn, IsOptional, ValidateIf } from 'class-validator';
 import { ReferralAccess } from '../../access/referral.access-policy';
-import { toFacts } from '../../engine/client-state';
+import { referralOrGone } from '../../engine/decision-context';
 import { DecisionRunner } from '../../engine/decision-runner';
 import { Referral } from '../../referral.entity';
 import { ReferralView, toView } from '../../referral.view';
@@ -70,11 +70,8 @@ export class TransitionReferralHandler {
         correlationId,
         agencyIds: [current.fromAgencyId, current.toAgencyId],
       },
-      async (agreement, state, directory, now, tx) => {
-        // re-read under the client's lock: the decision must see the latest status
-        const [row] = await tx.query('SELECT * FROM referral WHERE id = $1', [id]);
-        return decideStep(agreement, state, directory, { referral: toFacts(row), action, byAgencyId: principal?.agencyId ?? null, reason: body.reason ?? null }, now);
-      },
+      // the referral is read under the client's lock: the decision sees its latest status
+      ({ agreement, state, directory, now, referral }) => decideStep(agreement, state, directory, { referral: referralOrGone(referral), action, byAgencyId: principal?.agencyId ?? null, reason: body.reason ?? null }, now),
       (tx) => tx.getRepository(Referral).findOneByOrFail({ id }),
     );
   }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 export * from './domains';
+export * from './vocabulary';
 export * from './topics';
 export * from './envelope';
 export * from './validation';

@@ -1,4 +1,4 @@
-import { BARRIER_MILESTONES, DomainOfSupport, Milestone } from '@umbrella/contracts';
+import { BARRIER_MILESTONES, DomainOfSupport, Milestone } from '@umbrella/contracts/vocabulary';
 
 /*
  * Whether a milestone may be recorded, decided from the client's milestones so far. Pure: the

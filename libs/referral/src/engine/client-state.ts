@@ -1,5 +1,5 @@
 import { Agreement, ClientState, DirectoryView, ReferralFacts, ServiceFacts } from '@umbrella/agreement';
-import { ConsentPurpose, DomainOfSupport } from '@umbrella/contracts';
+import { ConsentPurpose, DomainOfSupport, OPEN_REFERRAL_STATUSES } from '@umbrella/contracts';
 import { EntityManager } from 'typeorm';
 
 type Row = Record<string, string | null>;
@@ -11,7 +11,7 @@ const DECISION_INPUTS = `
     (SELECT coalesce(json_agg(json_build_object('agency_id', agency_id, 'domain', domain, 'referral_id', referral_id)), '[]')
        FROM claim WHERE client_id = $1 AND released_at IS NULL) AS claims,
     (SELECT coalesce(json_agg(r), '[]') FROM referral r
-      WHERE client_id = $1 AND (status IN ('requested', 'accepted', 'in-progress', 'on-hold') OR requested_at >= $2)) AS referrals,
+      WHERE client_id = $1 AND (status = ANY($4) OR requested_at >= $2)) AS referrals,
     (SELECT coalesce(json_agg(json_build_object('agency_id', agency_id, 'domain', domain, 'purpose', purpose)), '[]')
        FROM client_consent WHERE client_id = $1 AND active) AS consents,
     (SELECT coalesce(json_agg(json_build_object('outcome', outcome, 'milestone_id', milestone_id)), '[]')
@@ -38,7 +38,7 @@ export interface DecisionInputs {
  */
 export async function loadDecisionInputs(tx: EntityManager, clientId: string, agencyIds: readonly string[], agreement: Agreement, now: Date): Promise<DecisionInputs> {
   const windowStart = new Date(now.getTime() - agreement.rules.handBackWindowDays * 24 * 3600 * 1000);
-  const [row]: Record<string, unknown>[] = await tx.query(DECISION_INPUTS, [clientId, windowStart, agencyIds]);
+  const [row]: Record<string, unknown>[] = await tx.query(DECISION_INPUTS, [clientId, windowStart, agencyIds, OPEN_REFERRAL_STATUSES]);
   const rows = (column: string) => row[column] as Row[];
   const state: ClientState = {
     clientId,

@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { Agreement, ClientState, Decision, EngineEvent, ReferralAction } from '@umbrella/agreement';
+import { Agreement, ClientState, Decision, EngineEvent } from '@umbrella/agreement';
 import { Actor, DomainOfSupport, EventEnvelope } from '@umbrella/contracts';
+import { TRANSITION_EVENT } from '@umbrella/contracts/vocabulary';
 import { appendToOutbox, Messaging, newEvent } from '@umbrella/messaging';
 import { currentUnitOfWork, Database, KeyedLock, RecordedRefusal } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
@@ -25,19 +26,6 @@ export interface DecisionContext {
 export type Decide = (agreement: Agreement, state: ClientState, directory: DecisionDirectory, now: Date, tx: EntityManager) => Promise<Decision> | Decision;
 /** A decision a consumer may find it need not take (null): nothing is recorded then. */
 export type MaybeDecide = (agreement: Agreement, state: ClientState, directory: DecisionDirectory, now: Date, tx: EntityManager) => Promise<Decision | null> | Decision | null;
-
-const TRANSITION_EVENT: Record<ReferralAction, string> = {
-  accept: 'ReferralAccepted',
-  reject: 'ReferralRejected',
-  start: 'ReferralStarted',
-  hold: 'ReferralPaused',
-  resume: 'ReferralResumed',
-  complete: 'ReferralCompleted',
-  fail: 'ReferralFailed',
-  cancel: 'ReferralCancelled',
-  expire: 'ReferralExpired',
-  'enter-in-error': 'ReferralEnteredInError',
-};
 
 /** A constraint caught a race the lock did not: map it to the rule it enforces. */
 class RaceLost extends Error {

@@ -13,6 +13,7 @@ import {
   ServiceSnapshotV1,
   ServiceWithdrawnV1,
 } from '@umbrella/contracts';
+import { OPEN_REFERRAL_STATUSES } from '@umbrella/contracts/vocabulary';
 import { EventHandler, HandledEvent } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
 import { toFacts } from '../engine/client-state';
@@ -87,8 +88,8 @@ async function consentGiven(event: HandledEvent, tx: EntityManager): Promise<voi
  */
 async function withdrawWhatConsentNoLongerCovers(runner: DecisionRunner, clientId: string, causationId: string, tx: EntityManager): Promise<void> {
   const open: { id: string; from_agency_id: string; to_agency_id: string; domain: DomainOfSupport }[] = await tx.query(
-    `SELECT id, from_agency_id, to_agency_id, domain FROM referral WHERE client_id = $1 AND status IN ('requested', 'accepted', 'in-progress', 'on-hold')`,
-    [clientId],
+    'SELECT id, from_agency_id, to_agency_id, domain FROM referral WHERE client_id = $1 AND status = ANY($2)',
+    [clientId, OPEN_REFERRAL_STATUSES],
   );
   for (const row of open) {
     await runner.run(

@@ -1,4 +1,5 @@
 import { AgreementDecisionRecordedV1, ReferralRequestedV2, ReferralTransitionV1 } from '@umbrella/contracts';
+import { isAnswer, isClosedStatus } from '@umbrella/contracts/vocabulary';
 import { appendToOutbox, HandledEvent } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
 import { factEventOf, FactRow } from './referral-fact-stream';
@@ -26,8 +27,8 @@ const DECISION_COLUMNS = ['decision_id', 'client_id', 'command', 'outcome', 'cod
 
 /** What a transition does to a referral's row: the same as the per-event UPDATE in onReferralTransition. */
 export function applyTransition(row: FactRow, d: ReferralTransitionV1): void {
-  const answer = ['accepted', 'rejected', 'expired'].includes(d.status) && d.previousStatus === 'requested' ? d.status : null;
-  const closed = ['completed', 'failed', 'cancelled', 'expired', 'rejected', 'entered-in-error'].includes(d.status);
+  const answer = isAnswer(d.status) && d.previousStatus === 'requested' ? d.status : null;
+  const closed = isClosedStatus(d.status);
   if (row.answer == null && answer !== null) {
     row.answer = answer;
     row.answered_at = d.at;

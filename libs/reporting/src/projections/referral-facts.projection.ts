@@ -9,6 +9,7 @@ import {
   ReferralRequestedV2,
   ReferralTransitionV1,
 } from '@umbrella/contracts';
+import { isAnswer, isClosedStatus, REFERRAL_TRANSITION_EVENTS } from '@umbrella/contracts/vocabulary';
 import { EventHandler, HandledEvent } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
 import { publishReferralFact } from './referral-fact-stream';
@@ -33,8 +34,8 @@ export async function onReferralRequested(event: HandledEvent, tx: EntityManager
 /** The first answer (accepted, rejected or expired) is the one time-to-answer measures; later steps only move the status. */
 export async function onReferralTransition(event: HandledEvent, tx: EntityManager): Promise<void> {
   const d = event.data as ReferralTransitionV1;
-  const answer = ['accepted', 'rejected', 'expired'].includes(d.status) && d.previousStatus === 'requested' ? d.status : null;
-  const closed = ['completed', 'failed', 'cancelled', 'expired', 'rejected', 'entered-in-error'].includes(d.status);
+  const answer = isAnswer(d.status) && d.previousStatus === 'requested' ? d.status : null;
+  const closed = isClosedStatus(d.status);
   // The request precedes its transitions on the same partition (both keyed by client id), so the row is there.
   await tx.query(
     `UPDATE referral_fact SET status = $2,
@@ -103,15 +104,13 @@ export async function onKeyWorkerAssigned(event: HandledEvent, tx: EntityManager
   );
 }
 
-const TRANSITIONS = ['Accepted', 'Rejected', 'Started', 'Paused', 'Resumed', 'Completed', 'Failed', 'Cancelled', 'Expired', 'EnteredInError'];
-
 /** The referral transition event types, each applied by onReferralTransition. */
-export const TRANSITION_TYPES: ReadonlySet<string> = new Set(TRANSITIONS.map((t) => `Referral${t}`));
+export const TRANSITION_TYPES: ReadonlySet<string> = new Set(REFERRAL_TRANSITION_EVENTS);
 
 /** The handlers of the reporting projections, by event type; every other type on the topics is skipped. */
 export const PROJECTION_HANDLERS: Readonly<Record<string, EventHandler>> = {
   ReferralRequested: onReferralRequested,
-  ...Object.fromEntries(TRANSITIONS.map((t) => [`Referral${t}`, onReferralTransition])),
+  ...Object.fromEntries(REFERRAL_TRANSITION_EVENTS.map((type) => [type, onReferralTransition])),
   AgreementDecisionRecorded: onDecisionRecorded,
   OutcomeCredited: onOutcomeCredited,
   AgencyRegistered: onAgencyRegistered,

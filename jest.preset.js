@@ -23,7 +23,9 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: Object.fromEntries(
-    libs.map((lib) => [`^@umbrella/${lib}$`, path.join(__dirname, 'libs', lib, 'src', 'index.ts')]),
-  ),
+  moduleNameMapper: {
+    ...Object.fromEntries(libs.map((lib) => [`^@umbrella/${lib}$`, path.join(__dirname, 'libs', lib, 'src', 'index.ts')])),
+    // the contracts' pure vocabulary, a secondary entry point without the validation decorators
+    '^@umbrella/contracts/vocabulary$': path.join(__dirname, 'libs', 'contracts', 'src', 'vocabulary', 'index.ts'),
+  },
 };

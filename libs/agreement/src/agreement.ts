@@ -1,4 +1,4 @@
-import { DOMAINS_OF_SUPPORT, DomainOfSupport } from '@umbrella/contracts';
+import { DOMAINS_OF_SUPPORT, DomainOfSupport } from '@umbrella/contracts/vocabulary';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 

@@ -12,3 +12,8 @@ export function addDays(from: Date, days: number, businessDays: boolean): Date {
   }
   return new Date(at);
 }
+
+/** The same on a calendar date (YYYY-MM-DD), e.g. how many weeks lie between a job entry and a milestone. */
+export function addCalendarDays(date: string, days: number): string {
+  return addDays(new Date(`${date}T00:00:00.000Z`), days, false).toISOString().slice(0, 10);
+}

@@ -1,4 +1,4 @@
-import { ConsentPurpose, DomainOfSupport, ReferralReason } from '@umbrella/contracts';
+import { ConsentPurpose, DomainOfSupport, ReferralReason } from '@umbrella/contracts/vocabulary';
 import { Agreement } from './agreement';
 import { addDays } from './calendar';
 import { closes, isOpen, nextStatus, ReferralAction, ReferralStatus, TRANSITIONS } from './lifecycle';

@@ -1,4 +1,4 @@
-import { ConsentPurpose, DomainOfSupport } from '@umbrella/contracts';
+import { ConsentPurpose, DomainOfSupport } from '@umbrella/contracts/vocabulary';
 import type { ClientState } from './decide';
 import { isOpen } from './lifecycle';
 

@@ -1,14 +1,16 @@
+import { CLOSED_REFERRAL_STATUSES, OPEN_REFERRAL_STATUSES, REFERRAL_ACTIONS as ACTIONS, ReferralAction, ReferralStatus } from '@umbrella/contracts/vocabulary';
+
+export { REFERRAL_STATUSES } from '@umbrella/contracts/vocabulary';
+export type { ReferralAction, ReferralStatus } from '@umbrella/contracts/vocabulary';
+
+export const OPEN_STATUSES = OPEN_REFERRAL_STATUSES;
+
 /**
  * The referral lifecycle, aligned with the HL7 FHIR Task state machine used for closed-loop
  * referrals: requested → accepted | rejected | expired; accepted → in-progress | on-hold;
  * in-progress ↔ on-hold; in-progress → completed | failed; any open state → cancelled; a mistake
  * is marked entered-in-error, never deleted.
  */
-export const REFERRAL_STATUSES = ['requested', 'accepted', 'rejected', 'in-progress', 'on-hold', 'completed', 'failed', 'cancelled', 'expired', 'entered-in-error'] as const;
-export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
-
-export const OPEN_STATUSES: readonly ReferralStatus[] = ['requested', 'accepted', 'in-progress', 'on-hold'];
-
 export const TRANSITIONS = {
   accept: { from: ['requested'], to: 'accepted', by: 'receiver' },
   reject: { from: ['requested'], to: 'rejected', by: 'receiver' },
@@ -20,10 +22,9 @@ export const TRANSITIONS = {
   cancel: { from: OPEN_STATUSES, to: 'cancelled', by: 'either' },
   expire: { from: ['requested'], to: 'expired', by: 'system' },
   'enter-in-error': { from: ['requested', 'accepted', 'rejected', 'in-progress', 'on-hold', 'completed', 'failed', 'cancelled', 'expired'], to: 'entered-in-error', by: 'either' },
-} as const satisfies Record<string, { from: readonly ReferralStatus[]; to: ReferralStatus; by: 'receiver' | 'either' | 'system' }>;
+} as const satisfies Record<ReferralAction, { from: readonly ReferralStatus[]; to: ReferralStatus; by: 'receiver' | 'either' | 'system' }>;
 
-export type ReferralAction = keyof typeof TRANSITIONS;
-export const REFERRAL_ACTIONS = Object.keys(TRANSITIONS) as ReferralAction[];
+export const REFERRAL_ACTIONS: ReferralAction[] = [...ACTIONS];
 
 export function isOpen(status: ReferralStatus): boolean {
   return OPEN_STATUSES.includes(status);
@@ -37,5 +38,5 @@ export function nextStatus(current: ReferralStatus, action: ReferralAction): Ref
 
 /** Closing a referral ends the claim it granted. */
 export function closes(status: ReferralStatus): boolean {
-  return ['completed', 'failed', 'cancelled', 'entered-in-error', 'rejected', 'expired'].includes(status);
+  return CLOSED_REFERRAL_STATUSES.includes(status);
 }

@@ -1,4 +1,4 @@
-import { Refusal, RefusalKind } from '@umbrella/contracts';
+import { Refusal, RefusalKind } from '@umbrella/contracts/vocabulary';
 import { Refused } from './decide';
 
 /**

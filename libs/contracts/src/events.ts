@@ -49,9 +49,6 @@ export interface ReferralEventData {
   OutcomeCredited: OutcomeCreditedV1;
 }
 
-/** The lifecycle's steps after the request: each carries a ReferralTransitionV1 and names the step. */
-export type ReferralTransitionEventType = { [K in keyof ReferralEventData]: ReferralEventData[K] extends ReferralTransitionV1 ? K : never }[keyof ReferralEventData];
-
 /** umbrella.agreements.v1 */
 export interface AgreementEventData {
   AgreementPublished: AgreementPublishedV1;

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 export * from './domains';
+export * from './vocabulary';
 export * from './topics';
 export * from './envelope';
 export * from './validation';
 export * from './events';
 export * from './registry';
-export * from './refusal';
 export * from './events/referral.events';
 export * from './events/agency.events';
 export * from './events/directory.events';

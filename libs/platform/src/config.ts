@@ -20,8 +20,8 @@ import { validatePlain } from '@umbrella/contracts';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
-export const ROLES = ['caseworker', 'agency-admin', 'coordinator', 'analyst', 'operator'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES } from '@umbrella/contracts/vocabulary';
+export type { Role } from '@umbrella/contracts/vocabulary';
 
 /** Asymmetric algorithms only: a shared-secret (HS*) or unsigned (`none`) token is never accepted. */
 export const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;

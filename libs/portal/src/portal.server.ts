@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createPrivateKey, KeyObject } from 'node:crypto';
 import express, { NextFunction, Request, Response } from 'express';
 import { SignJWT } from 'jose';
-import { RULE_IDS, RULES } from '@umbrella/agreement';
+import { ReferralAction, RULE_IDS, RULES, TRANSITIONS } from '@umbrella/agreement';
+import { ROLES } from '@umbrella/contracts/vocabulary';
 import { Api, ApiClient, formErrors, SessionExpired } from './api';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, PortalConfig } from './config';
 import { html, raw, Safe } from './html';
@@ -22,8 +23,15 @@ const PRE_SESSION_TTL_SECONDS = 24 * 3600;
 const DEFAULT_MAX_SESSIONS = 10_000;
 /** The forms posted before there is a session: they carry the sign-in form's token instead. */
 const SIGN_IN_FORMS: ReadonlySet<string> = new Set(['/sign-in', '/oidc/start']);
-export const ROLES = ['caseworker', 'agency-admin', 'coordinator', 'analyst', 'operator'] as const;
 const REFER_FIELDS = ['clientId', 'toAgencyId', 'domain', 'serviceId'] as const;
+/** The steps the inbox offers the receiving agency's caseworker, as the lifecycle allows them; rejecting has a form of its own, with a reason. */
+const INBOX_STEPS: readonly (readonly [ReferralAction, string])[] = [
+  ['accept', 'Accept'],
+  ['start', 'Start'],
+  ['hold', 'Put on hold'],
+  ['resume', 'Resume'],
+  ['complete', 'Complete'],
+];
 
 type Handler = (req: Request, res: Response, session: StoredSession, api: ApiClient) => Promise<unknown>;
 
@@ -497,8 +505,7 @@ ${field({ name: 'serviceId', label: 'Service', pattern: PATTERNS.uuid, hint: 'Fi
     return html`${list.map((r, i) => {
       const received = r.toAgencyId === s.agencyId;
       const canAct = received && s.roles.includes('caseworker');
-      const steps: [string, string][] =
-        r.status === 'requested' ? [['accept', 'Accept']] : r.status === 'accepted' ? [['start', 'Start'], ['hold', 'Put on hold']] : r.status === 'in-progress' ? [['hold', 'Put on hold'], ['complete', 'Complete']] : r.status === 'on-hold' ? [['resume', 'Resume']] : [];
+      const steps = INBOX_STEPS.filter(([action]) => (TRANSITIONS[action].from as readonly string[]).includes(r.status));
       const label = `referral of ${r.clientId} in ${r.domain}`;
       return html`<tr${i === 0 ? html` data-ids="${ids}"` : ''}><td>${received ? 'received from' : 'sent to'} ${received ? r.fromAgencyId : r.toAgencyId}</td><td><a href="/clients/${r.clientId}">${r.clientId}</a></td><td>${r.domain}</td>
 <td><span class="status">${r.status}</span>${r.reason ? html` (${r.reason})` : ''}</td><td>${r.status === 'requested' ? timeLeft(r.respondBy) : '—'}</td><td>${new Date(r.requestedAt).toUTCString()}</td>

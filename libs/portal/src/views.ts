@@ -1,9 +1,10 @@
+import { CASEWORKER_REASONS, DOMAINS_OF_SUPPORT } from '@umbrella/contracts/vocabulary';
 import { CSRF_FIELD } from './csrf';
 import { html, raw, Safe } from './html';
 import { Session } from './session';
 
-export const DOMAINS = ['employment-case-management', 'training', 'health', 'housing', 'addiction', 'confidence-and-motivation', 'employer-placement'] as const;
-export const REASONS = ['not-eligible', 'no-capacity', 'could-not-contact', 'client-declined', 'already-served-elsewhere', 'referred-elsewhere', 'other'] as const;
+export const DOMAINS = DOMAINS_OF_SUPPORT;
+export const REASONS = CASEWORKER_REASONS;
 
 const STYLE = `
 body{font-family:system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fff;line-height:1.5}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agreement, parseAgreement } from '../agreement';
-import { ConsentPurpose, DomainOfSupport } from '@umbrella/contracts';
+import { ConsentPurpose, DomainOfSupport } from '@umbrella/contracts/vocabulary';
 import { ClientState, ConsentFacts, DirectoryView, ReferralFacts } from '../decide';
 
 /** Version 1 as shipped, read from the repository: the specs test the real document. */

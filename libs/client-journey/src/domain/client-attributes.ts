@@ -1,4 +1,4 @@
-import { AgeBand } from '@umbrella/contracts';
+import { AgeBand } from '@umbrella/contracts/vocabulary';
 
 /*
  * The non-identifying attributes reporting needs, derived from personal data that never leaves

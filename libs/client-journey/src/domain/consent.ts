@@ -1,4 +1,4 @@
-import { ConsentPurpose, DomainOfSupport } from '@umbrella/contracts';
+import { ConsentPurpose, DomainOfSupport } from '@umbrella/contracts/vocabulary';
 
 /** A consent as the rules see it: one agency or one domain of support, for one purpose. */
 export interface ConsentScope {

@@ -1,4 +1,5 @@
-import { addDays, decideMilestone, RecordedMilestone } from './milestone.decider';
+import { addCalendarDays as addDays } from '@umbrella/agreement';
+import { decideMilestone, RecordedMilestone } from './milestone.decider';
 
 let seq = 0;
 const m = (milestone: RecordedMilestone['milestone'], occurredOn: string, domain: RecordedMilestone['domain'] = null): RecordedMilestone => ({

@@ -1,4 +1,5 @@
-import { BARRIER_MILESTONES, DomainOfSupport, Milestone } from '@umbrella/contracts';
+import { addCalendarDays } from '@umbrella/agreement';
+import { BARRIER_MILESTONES, DomainOfSupport, Milestone } from '@umbrella/contracts/vocabulary';
 
 /*
  * Whether a milestone may be recorded, decided from the client's milestones so far. Pure: the
@@ -82,16 +83,10 @@ export function decideMilestone(state: { dateOfBirth: string; history: readonly 
 
 /** The job entry a sustained-employment milestone counts from: the latest one at least `weeks` before. */
 function sustainedAnchor(history: readonly RecordedMilestone[], occurredOn: string, weeks: number): RecordedMilestone | undefined {
-  const latestStart = addDays(occurredOn, -7 * weeks);
+  const latestStart = addCalendarDays(occurredOn, -7 * weeks);
   return history
     .filter((m) => m.milestone === 'job-entry' && m.occurredOn <= latestStart)
     .sort((a, b) => (a.occurredOn < b.occurredOn ? 1 : a.occurredOn > b.occurredOn ? -1 : 0))[0];
-}
-
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00.000Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 export function isBarrier(milestone: Milestone): boolean {

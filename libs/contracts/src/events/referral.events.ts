@@ -1,5 +1,6 @@
 import { IsArray, IsBoolean, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { DOMAINS_OF_SUPPORT, DomainOfSupport } from '../domains';
+import { REFERRAL_REASONS, REFERRAL_STATUSES as REFERRAL_STATUSES_V, ReferralReason, ReferralStatus as ReferralStatusV } from '../vocabulary/referral';
 
 /** Pseudonymous ids are opaque tokens; they must never be a name, e-mail or national id. */
 export const PSEUDONYMOUS_ID = /^[a-z0-9][a-z0-9-]{2,63}$/;
@@ -32,21 +33,8 @@ export class ReferralRequestedV1 {
   requestedAt: string;
 }
 
-/** Why a referral was rejected or closed; free text stays in the referral service (it may name a person). */
-export const REFERRAL_REASONS = [
-  'not-eligible',
-  'no-capacity',
-  'could-not-contact',
-  'client-declined',
-  'already-served-elsewhere',
-  'referred-elsewhere',
-  'consent-withdrawn',
-  'other',
-] as const;
-export type ReferralReason = (typeof REFERRAL_REASONS)[number];
-
-export const REFERRAL_STATUSES_V = ['requested', 'accepted', 'rejected', 'in-progress', 'on-hold', 'completed', 'failed', 'cancelled', 'expired', 'entered-in-error'] as const;
-export type ReferralStatusV = (typeof REFERRAL_STATUSES_V)[number];
+export { REFERRAL_REASONS, REFERRAL_STATUSES_V };
+export type { ReferralReason, ReferralStatusV };
 
 /** v2 adds what the agreement decided: the answer deadline (UA-8), a waitlist place (UA-7) and a lead handover (UA-3). */
 export class ReferralRequestedV2 extends ReferralRequestedV1 {

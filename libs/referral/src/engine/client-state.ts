@@ -1,5 +1,5 @@
 import { Agreement, ClientState, DirectoryView, ReferralFacts, ServiceFacts } from '@umbrella/agreement';
-import { ConsentPurpose, DomainOfSupport } from '@umbrella/contracts';
+import { ConsentPurpose, DomainOfSupport, OPEN_REFERRAL_STATUSES } from '@umbrella/contracts';
 import { EntityManager } from 'typeorm';
 
 type Row = Record<string, string | null>;
@@ -11,7 +11,7 @@ const DECISION_INPUTS = `
     (SELECT coalesce(json_agg(json_build_object('agency_id', agency_id, 'domain', domain, 'referral_id', referral_id)), '[]')
        FROM claim WHERE client_id = $1 AND released_at IS NULL) AS claims,
     (SELECT coalesce(json_agg(r), '[]') FROM referral r
-      WHERE client_id = $1 AND (status IN ('requested', 'accepted', 'in-progress', 'on-hold') OR requested_at >= $2)) AS referrals,
+      WHERE client_id = $1 AND (status = ANY($4) OR requested_at >= $2)) AS referrals,
     (SELECT coalesce(json_agg(json_build_object('agency_id', agency_id, 'domain', domain, 'purpose', purpose)), '[]')
        FROM client_consent WHERE client_id = $1 AND active) AS consents,
     (SELECT coalesce(json_agg(json_build_object('outcome', outcome, 'milestone_id', milestone_id)), '[]')
@@ -22,8 +22,8 @@ const DECISION_INPUTS = `
        FROM agency_signature WHERE agency_id = ANY($3) AND signed) AS signatures,
     (SELECT coalesce(json_agg(DISTINCT agency_id || ' ' || domain), '[]')
        FROM known_service WHERE agency_id = ANY($3) AND status <> 'defunct') AS offered,
-    (SELECT row_to_json(r) FROM referral r WHERE id = $4) AS referral,
-    (SELECT row_to_json(s) FROM known_service s WHERE service_id = $5) AS service`;
+    (SELECT row_to_json(r) FROM referral r WHERE id = $5) AS referral,
+    (SELECT row_to_json(s) FROM known_service s WHERE service_id = $6) AS service`;
 
 /** The directory as a decision sees it: the engine's view, and whether an agency is known at all. */
 export type DecisionDirectory = DirectoryView & { known(agencyId: string): boolean };
@@ -49,7 +49,7 @@ export async function loadDecisionInputs(
   about: { readonly referralId?: string; readonly serviceId?: string } = {},
 ): Promise<LoadedInputs> {
   const windowStart = new Date(now.getTime() - agreement.rules.handBackWindowDays * 24 * 3600 * 1000);
-  const [row]: Record<string, unknown>[] = await tx.query(DECISION_INPUTS, [clientId, windowStart, agencyIds, about.referralId ?? null, about.serviceId ?? null]);
+  const [row]: Record<string, unknown>[] = await tx.query(DECISION_INPUTS, [clientId, windowStart, agencyIds, OPEN_REFERRAL_STATUSES, about.referralId ?? null, about.serviceId ?? null]);
   const rows = (column: string) => row[column] as Row[];
   const state: ClientState = {
     clientId,

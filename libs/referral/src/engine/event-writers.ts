@@ -1,5 +1,6 @@
-import { EngineEvent, ReferralAction } from '@umbrella/agreement';
-import { DomainOfSupport, EventData, EventOf, EventType, PlatformEvent, ReferralTransitionEventType } from '@umbrella/contracts';
+import { EngineEvent } from '@umbrella/agreement';
+import { DomainOfSupport, EventData, EventOf, EventType, PlatformEvent } from '@umbrella/contracts';
+import { TRANSITION_EVENT } from '@umbrella/contracts/vocabulary';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { guarded, RaceLost } from './race-rules';
@@ -21,19 +22,6 @@ type EngineEventOf<T extends EngineEventType> = Extract<EngineEvent, { type: T }
 
 /** One writer per engine event: its rows in the referral service's tables, and the event it publishes. */
 type Writers = { readonly [T in EngineEventType]: (event: EngineEventOf<T>, w: WriteContext) => Promise<PlatformEvent> };
-
-export const TRANSITION_EVENT: Readonly<Record<ReferralAction, ReferralTransitionEventType>> = {
-  accept: 'ReferralAccepted',
-  reject: 'ReferralRejected',
-  start: 'ReferralStarted',
-  hold: 'ReferralPaused',
-  resume: 'ReferralResumed',
-  complete: 'ReferralCompleted',
-  fail: 'ReferralFailed',
-  cancel: 'ReferralCancelled',
-  expire: 'ReferralExpired',
-  'enter-in-error': 'ReferralEnteredInError',
-};
 
 const WRITERS: Writers = {
   async ReferralRequested(e, w) {

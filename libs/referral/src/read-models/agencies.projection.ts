@@ -1,6 +1,7 @@
 import { decideClaimsAfterWithdrawal, decideOutcome, decideStep, isOpen, referralStillCovered } from '@umbrella/agreement';
 import { AgencyEvent, ClientEvent, DomainOfSupport, EventOf } from '@umbrella/contracts';
 import { ConsumerHandlers } from '@umbrella/messaging';
+import { OPEN_REFERRAL_STATUSES } from '@umbrella/contracts/vocabulary';
 import { EntityManager } from 'typeorm';
 import { referralOrGone } from '../engine/decision-context';
 import { DecisionRunner } from '../engine/decision-runner';
@@ -74,8 +75,8 @@ async function consentGiven(event: EventOf<'ConsentGiven'>, tx: EntityManager): 
  */
 async function withdrawWhatConsentNoLongerCovers(runner: DecisionRunner, clientId: string, causationId: string, tx: EntityManager): Promise<void> {
   const open: { id: string; from_agency_id: string; to_agency_id: string; domain: DomainOfSupport }[] = await tx.query(
-    `SELECT id, from_agency_id, to_agency_id, domain FROM referral WHERE client_id = $1 AND status IN ('requested', 'accepted', 'in-progress', 'on-hold')`,
-    [clientId],
+    'SELECT id, from_agency_id, to_agency_id, domain FROM referral WHERE client_id = $1 AND status = ANY($2)',
+    [clientId, OPEN_REFERRAL_STATUSES],
   );
   for (const row of open) {
     await runner.run(

@@ -1,4 +1,5 @@
-import { AgencyEvent, ClientEvent, EventOf, ReferralEvent, ReferralTransitionEventType, ReferralTransitionV1 } from '@umbrella/contracts';
+import { AgencyEvent, ClientEvent, EventOf, ReferralEvent, ReferralFactV1, ReferralTransitionEventType, ReferralTransitionV1 } from '@umbrella/contracts';
+import { isAnswer, isClosedStatus, REFERRAL_TRANSITION_EVENTS } from '@umbrella/contracts/vocabulary';
 import { ConsumerHandlers, EventPublisher } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
 import { publishReferralFact } from './referral-fact-stream';
@@ -94,27 +95,16 @@ export async function onKeyWorkerAssigned(event: EventOf<'KeyWorkerAssigned'>, t
 }
 
 /** The first answer a transition gives a referral, if it is one: accepted, rejected or expired straight from requested. */
-export function answerOf(d: ReferralTransitionV1): 'accepted' | 'rejected' | 'expired' | null {
-  return (d.status === 'accepted' || d.status === 'rejected' || d.status === 'expired') && d.previousStatus === 'requested' ? d.status : null;
+export function answerOf(d: ReferralTransitionV1): NonNullable<ReferralFactV1['answer']> | null {
+  return isAnswer(d.status) && d.previousStatus === 'requested' && (d.status === 'accepted' || d.status === 'rejected' || d.status === 'expired') ? d.status : null;
 }
 
 export function closes(d: ReferralTransitionV1): boolean {
-  return ['completed', 'failed', 'cancelled', 'expired', 'rejected', 'entered-in-error'].includes(d.status);
+  return isClosedStatus(d.status);
 }
 
 /** The referral transition event types, each applied by onReferralTransition. */
-export const TRANSITION_TYPES: ReadonlySet<string> = new Set<ReferralTransitionEventType>([
-  'ReferralAccepted',
-  'ReferralRejected',
-  'ReferralStarted',
-  'ReferralPaused',
-  'ReferralResumed',
-  'ReferralCompleted',
-  'ReferralFailed',
-  'ReferralCancelled',
-  'ReferralExpired',
-  'ReferralEnteredInError',
-]);
+export const TRANSITION_TYPES: ReadonlySet<string> = new Set(REFERRAL_TRANSITION_EVENTS);
 
 export function isTransition(event: ReferralEvent | AgencyEvent | ClientEvent): event is EventOf<ReferralTransitionEventType> {
   return TRANSITION_TYPES.has(event.type);

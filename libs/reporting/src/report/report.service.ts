@@ -1,6 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { REFUSAL_CODES } from '@umbrella/agreement';
-import { DOMAINS_OF_SUPPORT, REFERRAL_STATUSES_V } from '@umbrella/contracts';
+import { DOMAINS_OF_SUPPORT, REFERRAL_STATUSES } from '@umbrella/contracts';
 import { CodedHttpException, Database } from '@umbrella/platform';
 import { REPORT_SETTINGS, ReportSettings } from '../reporting.config';
 import { InScope, OutcomeRow, ReferralRow, RefusalRow } from './figures';
@@ -98,7 +98,7 @@ export class ReportService {
     );
     return referralCounts(
       rows.map((r) => ({ clientId: r.client_id, domain: r.domain, status: r.status, toAgencyId: r.to_agency_id })),
-      { domains: filter.domain ? [filter.domain] : DOMAINS_OF_SUPPORT, statuses: REFERRAL_STATUSES_V, agencies: agencies.map((a) => a.agency_id) },
+      { domains: filter.domain ? [filter.domain] : DOMAINS_OF_SUPPORT, statuses: REFERRAL_STATUSES, agencies: agencies.map((a) => a.agency_id) },
       this.settings.minimumClients,
     );
   }

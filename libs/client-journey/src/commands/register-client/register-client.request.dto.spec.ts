@@ -1,6 +1,6 @@
+import { addCalendarDays as addDays } from '@umbrella/agreement';
 import { validatePlain } from '@umbrella/contracts';
 import { calendarDateOf } from '../../domain/client-attributes';
-import { addDays } from '../../domain/milestone.decider';
 import { RecordMilestoneRequestDto } from '../record-milestone/record-milestone.request.dto';
 import { RegisterClientRequestDto } from './register-client.request.dto';
 

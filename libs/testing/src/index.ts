@@ -8,3 +8,4 @@ export * from './partnership';
 export * from './access-probe';
 export * from './error-table';
 export * from './fuzz/random';
+export * from './contract-examples';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planImport, recordsOf, slugify } from './hsds-import';
 
-const officialExample = JSON.parse(readFileSync(join(__dirname, '../../../../../../shared/hsds/examples/organization_full.json'), 'utf8'));
+const officialExample = JSON.parse(readFileSync(join(__dirname, '../../hsds/fixtures/organization_full.json'), 'utf8'));
 const needs = new Map([
   ['skills-and-training', '84e1fd86-1fa2-5cb9-97a8-1452102ea76a'],
   ['confidence-and-motivation', '603e5223-f381-5059-9862-6ed2b5802184'],

@@ -1,5 +1,5 @@
-import { TOPICS } from '@umbrella/contracts';
-import { createKafka, InboxConsumer, Messaging, MESSAGING_MIGRATIONS } from '@umbrella/messaging';
+import { AgencyEvent, ClientEvent, TOPICS } from '@umbrella/contracts';
+import { createKafka, InboxConsumer, Messaging, MESSAGING_MIGRATIONS, OutboxPublisher } from '@umbrella/messaging';
 import { Database, HealthRegistry } from '@umbrella/platform';
 import { contractExamples, recreateTestDatabase, replayExamples } from '@umbrella/testing';
 import { AgreementStore } from '../agreement/agreement.store';
@@ -23,7 +23,7 @@ describe('the referral service consumes the events its producers promise it', ()
   const examples = contractExamples(REFERRAL_CONSUMER);
   const topics = [TOPICS.agencies.name, TOPICS.clients.name];
   let database: Database;
-  let consumer: InboxConsumer;
+  let consumer: InboxConsumer<AgencyEvent | ClientEvent>;
   let handlers: ReturnType<typeof referralConsumerHandlers>;
 
   beforeAll(async () => {
@@ -34,9 +34,10 @@ describe('the referral service consumes the events its producers promise it', ()
     const brokers = (process.env.KAFKA_BROKERS as string).split(',');
     // no relay and no consumer is started: the decisions' events stay in the outbox, nothing is read from the broker
     const messaging = new Messaging({ brokers, clientId: 'referral-contract-test', publishes: false }, database, new HealthRegistry());
-    const agreements = new AgreementStore(database, messaging);
+    const publisher = new OutboxPublisher(messaging);
+    const agreements = new AgreementStore(database, publisher);
     await agreements.seed();
-    handlers = referralConsumerHandlers(new DecisionRunner(database, messaging, agreements));
+    handlers = referralConsumerHandlers(new DecisionRunner(database, publisher, agreements));
     // the options the module registers
     consumer = new InboxConsumer(database.dataSource, createKafka({ brokers, clientId: 'referral-contract-test' }), { name: REFERRAL_CONSUMER, topics, handlers, maxAttempts: 1 });
   });

@@ -1,5 +1,5 @@
-import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { Messaging, serviceInfrastructure } from '@umbrella/messaging';
+import { DynamicModule, Module } from '@nestjs/common';
+import { Inbox, serviceInfrastructure } from '@umbrella/messaging';
 import { ServiceConfig } from '@umbrella/platform';
 import { Agency } from './agency.entity';
 import { ImportHsdsHandler } from './commands/import-hsds/import-hsds.handler';
@@ -18,21 +18,14 @@ import { DirectoryTables1732400000200 } from './migrations/1732400000200-directo
 import { HsdsDirectory1732400000210 } from './migrations/1732400000210-hsds-directory';
 import { ServiceSearchArrays1732400000220 } from './migrations/1732400000220-service-search-arrays';
 import { AgreementVersions1732400000230 } from './migrations/1732400000230-agreement-versions';
-import { AGREEMENTS_CONSUMER, AGREEMENTS_HANDLERS, AGREEMENTS_TOPICS } from './projections/agreement-versions.projection';
+import { AGREEMENTS_INBOX, AgreementVersionsMessageController } from './read-models/agreement-versions.message.controller';
 import { GetAgenciesHttpController } from './queries/get-agencies/get-agencies.http.controller';
 import { HsdsHttpController } from './queries/hsds/hsds.http.controller';
 import { InformationPackHttpController } from './queries/information-pack/information-pack.http.controller';
 import { SearchServicesHttpController } from './queries/search-services/search-services.http.controller';
 
-/** The directory learns which versions of the agreement exist from the referral service, their owner. */
-@Injectable()
-class DirectoryConsumers implements OnModuleInit {
-  constructor(private readonly messaging: Messaging) {}
-
-  onModuleInit(): void {
-    this.messaging.registerConsumer({ name: AGREEMENTS_CONSUMER, topics: AGREEMENTS_TOPICS, handlers: AGREEMENTS_HANDLERS });
-  }
-}
+/** The directory's consumer groups; the service attaches one transport strategy to each (connectInboxes). */
+export const AGENCY_DIRECTORY_INBOXES: readonly Inbox[] = [AGREEMENTS_INBOX];
 
 @Module({})
 export class AgencyDirectoryModule {
@@ -51,8 +44,9 @@ export class AgencyDirectoryModule {
         InformationPackHttpController,
         ImportHsdsHttpController,
         HsdsHttpController,
+        AgreementVersionsMessageController,
       ],
-      providers: [DirectoryConsumers, RegisterAgencyHandler, UpdateAgencyHandler, OfferServiceHandler, ServiceLifecycleHandler, SignaturesHandler, ImportHsdsHandler],
+      providers: [RegisterAgencyHandler, UpdateAgencyHandler, OfferServiceHandler, ServiceLifecycleHandler, SignaturesHandler, ImportHsdsHandler],
     };
   }
 }

@@ -1,6 +1,5 @@
-import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { TOPICS } from '@umbrella/contracts';
-import { Messaging, serviceInfrastructure } from '@umbrella/messaging';
+import { DynamicModule, Module } from '@nestjs/common';
+import { Inbox, serviceInfrastructure } from '@umbrella/messaging';
 import { ClientJourneyConfig } from './client-journey.config';
 import { AssignKeyWorkerHandler } from './commands/assign-key-worker/assign-key-worker.handler';
 import { AssignKeyWorkerHttpController } from './commands/assign-key-worker/assign-key-worker.http.controller';
@@ -22,27 +21,16 @@ import { Clients1732400000320 } from './migrations/1732400000320-clients';
 import { AccessModel1732400000325 } from './migrations/1732400000325-access-model';
 import { CaseNotes1732400000350 } from './migrations/1732400000350-case-notes';
 import { PersonalDataProtector } from './personal-data/personal-data.protector';
-import { onAgencyRegistered } from './projections/agencies.projection';
-import { TIMELINE_TOPICS, timelineHandlers } from './projections/journey.projection';
+import { JourneyMessageController, TIMELINE_INBOX } from './projections/journey.message.controller';
+import { AGENCIES_INBOX, KnownAgenciesMessageController } from './projections/known-agencies.message.controller';
 import { CheckConsentCoverageHttpController } from './queries/check-consent-coverage/check-consent-coverage.http.controller';
 import { GetClientAuditHttpController } from './queries/get-client-audit/get-client-audit.http.controller';
 import { GetClientHttpController } from './queries/get-client/get-client.http.controller';
 import { GetJourneyHttpController } from './queries/get-journey/get-journey.http.controller';
 import { GetNotesHttpController } from './queries/get-notes/get-notes.http.controller';
 
-export const JOURNEY_CONSUMER = 'client-journey.timeline';
-export const AGENCIES_CONSUMER = 'client-journey.agencies';
-
-@Injectable()
-class JourneyConsumers implements OnModuleInit {
-  constructor(private readonly messaging: Messaging) {}
-
-  onModuleInit(): void {
-    // One group for both client-scoped topics; a topic added to it is read from its beginning.
-    this.messaging.registerConsumer({ name: JOURNEY_CONSUMER, topics: TIMELINE_TOPICS, handlers: timelineHandlers() });
-    this.messaging.registerConsumer({ name: AGENCIES_CONSUMER, topics: [TOPICS.agencies.name], handlers: { AgencyRegistered: onAgencyRegistered } });
-  }
-}
+/** client-journey's consumer groups; the service attaches one transport strategy to each (connectInboxes). */
+export const CLIENT_JOURNEY_INBOXES: readonly Inbox[] = [TIMELINE_INBOX, AGENCIES_INBOX];
 
 @Module({})
 export class ClientJourneyModule {
@@ -63,6 +51,8 @@ export class ClientJourneyModule {
         GetClientAuditHttpController,
         CheckConsentCoverageHttpController,
         GetJourneyHttpController,
+        JourneyMessageController,
+        KnownAgenciesMessageController,
       ],
       providers: [
         { provide: PersonalDataProtector, useValue: PersonalDataProtector.fromBase64(config.CLIENT_DATA_KEY) },
@@ -73,7 +63,6 @@ export class ClientJourneyModule {
         RecordMilestoneHandler,
         EraseClientHandler,
         RecordNoteHandler,
-        JourneyConsumers,
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { EventEnvelope, EventHandlers, EventOf, EventType, parseEvent, PlatformEvent, TOPICS } from '@umbrella/contracts';
+import { EventEnvelope, EventOf, EventType, parseEvent, PlatformEvent, TOPICS } from '@umbrella/contracts';
 import { sleep, transactionWithHooks } from '@umbrella/platform';
 import { Consumer, EachBatchPayload, IHeaders, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
@@ -20,14 +20,33 @@ export function asConsumed(envelope: EventEnvelope): PlatformEvent {
   return parsed.value;
 }
 
-/** Handlers by event type; each applies its event inside the consumer's transaction, with the inbox row written in the same one. */
-export type ConsumerHandlers<E extends PlatformEvent = PlatformEvent> = EventHandlers<E, EntityManager>;
+/**
+ * Handlers by event type; each applies its event inside the consumer's transaction (the inbox row
+ * is written in the same one), told where on Kafka the event came from.
+ */
+export type ConsumerHandlers<E extends PlatformEvent = PlatformEvent> = {
+  readonly [K in E['type']]?: (event: EventOf<K>, tx: EntityManager, source: MessageSource) => Promise<void>;
+};
+
+/** Where on Kafka a message was read. */
+export interface MessageSource {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** The source of an event handed over without a message (a test, a replay from elsewhere). */
+const UNKNOWN_SOURCE: MessageSource = { topic: '', partition: -1, offset: '-1' };
+
+function sourceOf(message: RawMessage): MessageSource {
+  return { topic: message.topic, partition: message.partition, offset: message.offset };
+}
 
 /** Hands an event to its type's handler; false when the consumer has none for it. */
-export async function dispatch<K extends EventType>(handlers: ConsumerHandlers, event: EventOf<K>, tx: EntityManager): Promise<boolean> {
+export async function dispatch<K extends EventType>(handlers: ConsumerHandlers, event: EventOf<K>, tx: EntityManager, source: MessageSource = UNKNOWN_SOURCE): Promise<boolean> {
   const handler = handlers[event.type];
   if (!handler) return false;
-  await handler(event, tx);
+  await handler(event, tx, source);
   return true;
 }
 
@@ -188,7 +207,7 @@ export class InboxConsumer<E extends PlatformEvent = PlatformEvent> {
    */
   async processBatch(messages: readonly RawMessage[]): Promise<Outcome[]> {
     const parsed = messages.map((message) => ({ message, parsed: this.parse(message) }));
-    const toApply = parsed.flatMap((p) => (p.parsed.ok && this.handles(p.parsed.event) ? [p.parsed.event] : []));
+    const toApply = parsed.flatMap((p) => (p.parsed.ok && this.handles(p.parsed.event) ? [{ event: p.parsed.event, source: sourceOf(p.message) }] : []));
     if (toApply.length < 2) return this.oneByOne(messages);
     let applied: Set<string>;
     try {
@@ -215,7 +234,8 @@ export class InboxConsumer<E extends PlatformEvent = PlatformEvent> {
   }
 
   /** Applies the events in order in one transaction; returns the ids applied (the others were already). */
-  private async applyAll(events: readonly E[]): Promise<Set<string>> {
+  private async applyAll(received: readonly { event: E; source: MessageSource }[]): Promise<Set<string>> {
+    const events = received.map((r) => r.event);
     return transactionWithHooks(this.dataSource, async (tx) => {
       const inserted: { event_id: string }[] = await tx.query(
         `INSERT INTO inbox (consumer, event_id, event_type)
@@ -225,15 +245,15 @@ export class InboxConsumer<E extends PlatformEvent = PlatformEvent> {
       );
       const fresh = new Set(inserted.map((r) => r.event_id));
       const applied = new Set<string>();
-      const toApply: E[] = [];
-      for (const event of events) {
+      const toApply: { event: E; source: MessageSource }[] = [];
+      for (const r of received) {
         // an event delivered twice within the batch is applied once
-        if (!fresh.has(event.eventId.toLowerCase()) || applied.has(event.eventId)) continue;
-        applied.add(event.eventId);
-        toApply.push(event);
+        if (!fresh.has(r.event.eventId.toLowerCase()) || applied.has(r.event.eventId)) continue;
+        applied.add(r.event.eventId);
+        toApply.push(r);
       }
-      if (this.options.applyBatch) await this.options.applyBatch(toApply, tx);
-      else for (const event of toApply) await dispatch(this.options.handlers, event, tx);
+      if (this.options.applyBatch) await this.options.applyBatch(toApply.map((r) => r.event), tx);
+      else for (const { event, source } of toApply) await dispatch(this.options.handlers, event, tx, source);
       return applied;
     });
   }
@@ -251,7 +271,7 @@ export class InboxConsumer<E extends PlatformEvent = PlatformEvent> {
     let lastError: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       try {
-        const outcome = await this.applyOnce(event);
+        const outcome = await this.applyOnce(event, sourceOf(message));
         this.counts[outcome] += 1;
         return outcome;
       } catch (error) {
@@ -311,7 +331,7 @@ export class InboxConsumer<E extends PlatformEvent = PlatformEvent> {
     return { ok: true, event: result.value };
   }
 
-  private async applyOnce(event: E): Promise<'handled' | 'duplicate'> {
+  private async applyOnce(event: E, source: MessageSource): Promise<'handled' | 'duplicate'> {
     return transactionWithHooks(this.dataSource, async (tx) => {
       const inserted: unknown[] = await tx.query(
         `INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2, $3)
@@ -319,7 +339,7 @@ export class InboxConsumer<E extends PlatformEvent = PlatformEvent> {
         [this.options.name, event.eventId, event.type],
       );
       if (inserted.length === 0) return 'duplicate';
-      await dispatch(this.options.handlers, event, tx);
+      await dispatch(this.options.handlers, event, tx, source);
       return 'handled';
     });
   }

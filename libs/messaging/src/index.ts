@@ -16,3 +16,4 @@ export * from './dead-letters';
 export * from './message-bytes';
 export * from './operations.http.controller';
 export * from './service-infrastructure';
+export * from './inbox';

@@ -30,6 +30,8 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly probe: Kafka;
   private lastProbe = { at: 0, up: false };
   private stopping = false;
+  /** Set once topics exist and the database is ready: consumers registered later start at once. */
+  private consuming = false;
   private started: Promise<void> | null = null;
 
   constructor(
@@ -48,7 +50,13 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
   registerConsumer<E extends PlatformEvent>(options: InboxConsumerOptions<E>): InboxConsumer<E> {
     const consumer = new InboxConsumer<E>(this.database.dataSource, this.kafka, options);
     this.consumers.push(consumer);
+    if (this.consuming && !this.stopping) consumer.start();
     return consumer;
+  }
+
+  /** A registered consumer by its group name: operations (a projection rebuild) stop and start it. */
+  consumerNamed(name: string): Pick<InboxConsumer, 'name' | 'start' | 'stop'> | undefined {
+    return this.consumers.find((c) => c.name === name);
   }
 
   consumerCounts(): { name: string; counts: Record<string, number> }[] {
@@ -72,6 +80,7 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
     }
     if (this.stopping) return;
     this.relay?.start();
+    this.consuming = true;
     for (const consumer of this.consumers) consumer.start();
   }
 

@@ -74,10 +74,18 @@ function noStore(_req: Request, res: Response, next: NextFunction): void {
 export async function runService(
   service: ServiceDescription,
   createModule: () => Type<unknown> | import('@nestjs/common').DynamicModule,
-  options: { port: number; host: string; logLevel?: string; http?: HttpTimeoutSettings },
+  options: {
+    port: number;
+    host: string;
+    logLevel?: string;
+    http?: HttpTimeoutSettings;
+    /** Attaches what else the service serves before it listens: its consumer groups' transport strategies. */
+    attach?: (app: INestApplication) => Promise<void>;
+  },
 ): Promise<INestApplication> {
   const app = await NestFactory.create(createModule(), { logger: logLevels(options.logLevel), bodyParser: false });
   configureHttp(app, service);
+  await options.attach?.(app);
   applyHttpTimeouts(app.getHttpServer(), options.http ?? {});
   await app.listen(options.port, options.host);
   new Logger(service.name).log(`${service.title} listening on http://${options.host}:${options.port} (OpenAPI at /docs), on Node.js ${process.version}`);

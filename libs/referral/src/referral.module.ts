@@ -1,6 +1,5 @@
-import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { TOPICS } from '@umbrella/contracts';
-import { Messaging, serviceInfrastructure } from '@umbrella/messaging';
+import { DynamicModule, Module } from '@nestjs/common';
+import { serviceInfrastructure } from '@umbrella/messaging';
 import { ServiceConfig } from '@umbrella/platform';
 import { AgreementStore } from './agreement/agreement.store';
 import { ClaimsHandler, ClaimsHttpController } from './commands/claims/claims.http.controller';
@@ -14,28 +13,15 @@ import { ConsentPurpose1732400000120 } from './migrations/1732400000120-consent-
 import { StructuredReasons1732400000150 } from './migrations/1732400000150-structured-reasons';
 import { AgreementHttpController } from './queries/decisions/decisions.http.controller';
 import { GetReferralsHttpController } from './queries/get-referrals/get-referrals.http.controller';
-import { referralConsumerHandlers } from './read-models/agencies.projection';
+import { KnownClientsMessageController } from './read-models/known-clients.message.controller';
+import { KnownDirectoryMessageController } from './read-models/known-directory.message.controller';
+import { CancelOnConsentWithdrawnHandler } from './commands/cancel-on-consent-withdrawn/cancel-on-consent-withdrawn.handler';
+import { CancelOnConsentWithdrawnMessageController } from './commands/cancel-on-consent-withdrawn/cancel-on-consent-withdrawn.message.controller';
+import { CreditOutcomeHandler } from './commands/credit-outcome/credit-outcome.handler';
+import { CreditOutcomeMessageController } from './commands/credit-outcome/credit-outcome.message.controller';
 import { KnownAgency } from './read-models/known-agency.entity';
 import { Referral } from './referral.entity';
 import { ExpiryScheduler } from './scheduler/expiry.scheduler';
-
-export const REFERRAL_CONSUMER = 'referral.read-models';
-
-@Injectable()
-class ReferralConsumers implements OnModuleInit {
-  constructor(
-    private readonly messaging: Messaging,
-    private readonly runner: DecisionRunner,
-  ) {}
-
-  onModuleInit(): void {
-    this.messaging.registerConsumer({
-      name: REFERRAL_CONSUMER,
-      topics: [TOPICS.agencies.name, TOPICS.clients.name],
-      handlers: referralConsumerHandlers(this.runner),
-    });
-  }
-}
 
 @Module({})
 export class ReferralModule {
@@ -43,8 +29,18 @@ export class ReferralModule {
     return {
       module: ReferralModule,
       imports: serviceInfrastructure(config, { service: 'referral', entities: [Referral, KnownAgency], migrations: [ReferralTables1732400000100, AgreementAndClaims1732400000110, ConsentPurpose1732400000120, StructuredReasons1732400000150], publishes: true }),
-      controllers: [RequestReferralHttpController, GetReferralsHttpController, TransitionReferralHttpController, ClaimsHttpController, AgreementHttpController],
-      providers: [AgreementStore, DecisionRunner, RequestReferralHandler, TransitionReferralHandler, ClaimsHandler, ExpiryScheduler, ReferralConsumers],
+      controllers: [
+        RequestReferralHttpController,
+        GetReferralsHttpController,
+        TransitionReferralHttpController,
+        ClaimsHttpController,
+        AgreementHttpController,
+        KnownDirectoryMessageController,
+        KnownClientsMessageController,
+        CancelOnConsentWithdrawnMessageController,
+        CreditOutcomeMessageController,
+      ],
+      providers: [AgreementStore, DecisionRunner, RequestReferralHandler, TransitionReferralHandler, ClaimsHandler, ExpiryScheduler, CancelOnConsentWithdrawnHandler, CreditOutcomeHandler],
     };
   }
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { AgencyDirectoryModule } from '@umbrella/agency-directory';
+import { AGENCY_DIRECTORY_INBOXES, AgencyDirectoryModule } from '@umbrella/agency-directory';
+import { connectInboxes } from '@umbrella/messaging';
 import { exitOnConfigError, loadConfig, runService, ServiceConfig } from '@umbrella/platform';
 
 async function main(): Promise<void> {
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
       bodyLimits: { '/hsds/import': '20mb' },
     },
     () => AgencyDirectoryModule.forRoot(config),
-    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL, http: config },
+    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL, http: config, attach: (app) => connectInboxes(app, AGENCY_DIRECTORY_INBOXES) },
   );
 }
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ClientJourneyConfig, ClientJourneyModule } from '@umbrella/client-journey';
+import { CLIENT_JOURNEY_INBOXES, ClientJourneyConfig, ClientJourneyModule } from '@umbrella/client-journey';
+import { connectInboxes } from '@umbrella/messaging';
 import { exitOnConfigError, loadConfig, runService } from '@umbrella/platform';
 
 async function main(): Promise<void> {
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
       description: 'Pseudonymous clients, consent, milestones and the cross-agency journey timeline.',
     },
     () => ClientJourneyModule.forRoot(config),
-    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL, http: config },
+    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL, http: config, attach: (app) => connectInboxes(app, CLIENT_JOURNEY_INBOXES) },
   );
 }
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ReferralModule } from '@umbrella/referral';
+import { connectInboxes } from '@umbrella/messaging';
+import { REFERRAL_INBOXES, ReferralModule } from '@umbrella/referral';
 import { exitOnConfigError, loadConfig, runService, ServiceConfig } from '@umbrella/platform';
 
 async function main(): Promise<void> {
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
       description: 'Referrals between agencies, their lifecycle and the decisions taken under the umbrella agreement.',
     },
     () => ReferralModule.forRoot(config),
-    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL, http: config },
+    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL, http: config, attach: (app) => connectInboxes(app, REFERRAL_INBOXES) },
   );
 }
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ReportingConfig, ReportingModule } from '@umbrella/reporting';
+import { connectInboxes } from '@umbrella/messaging';
+import { REPORTING_INBOXES, ReportingConfig, ReportingModule } from '@umbrella/reporting';
 import { exitOnConfigError, loadConfig, runService } from '@umbrella/platform';
 
 async function main(): Promise<void> {
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
       description: 'Reports built from the event streams; no personal data.',
     },
     () => ReportingModule.forRoot(config),
-    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL, http: config },
+    { port: config.PORT, host: config.HOST ?? '127.0.0.1', logLevel: config.LOG_LEVEL, http: config, attach: (app) => connectInboxes(app, REPORTING_INBOXES) },
   );
 }
 

@@ -1,63 +1,65 @@
 import { TOPICS } from '@umbrella/contracts';
-import { createKafka, InboxConsumer, MESSAGING_MIGRATIONS } from '@umbrella/messaging';
+import { inboxUnderTest, InboxUnderTest, MESSAGING_MIGRATIONS } from '@umbrella/messaging';
 import { asKafkaMessage, contractExamples, recreateTestDatabase, replayExamples } from '@umbrella/testing';
 import { DataSource } from 'typeorm';
-import { AGENCIES_CONSUMER, JOURNEY_CONSUMER } from '../client-journey.module';
 import { JourneyTables1732400000300 } from '../migrations/1732400000300-journey-tables';
 import { ClientAccess1732400000310 } from '../migrations/1732400000310-client-access';
 import { Clients1732400000320 } from '../migrations/1732400000320-clients';
 import { AccessModel1732400000325 } from '../migrations/1732400000325-access-model';
 import { CaseNotes1732400000350 } from '../migrations/1732400000350-case-notes';
-import { onAgencyRegistered } from './agencies.projection';
-import { TIMELINE_TOPICS, timelineHandlers } from './journey.projection';
+import { JourneyMessageController, TIMELINE_INBOX } from './journey.message.controller';
+import { AGENCIES_INBOX, KnownAgenciesMessageController } from './known-agencies.message.controller';
 
 /*
  * The consumers' side of the contract examples promised to client-journey's two consumer groups
- * (libs/contracts/examples/client-journey.*): each is handed to the group's inbox consumer as the
- * bytes Kafka delivers, and must be applied, leaving its row on the timeline or in the directory copy.
+ * (libs/contracts/examples/client-journey.*): each is handed to the group's consumer as the bytes
+ * Kafka delivers, reaches its `@OnEvent` handler through Nest, and must be applied, leaving its row
+ * on the timeline or in the directory copy.
  */
 describe('client-journey consumes the events its producers promise it', () => {
   let dataSource: DataSource;
-  // the options the module registers; never started, so nothing is read from the broker
-  const consumer = (name: string, topics: readonly string[], handlers: ConstructorParameters<typeof InboxConsumer>[2]['handlers']) =>
-    new InboxConsumer(dataSource, createKafka({ brokers: (process.env.KAFKA_BROKERS as string).split(','), clientId: 'client-journey-contract-test' }), { name, topics, handlers, maxAttempts: 1 });
+  let agencies: InboxUnderTest;
+  let timeline: InboxUnderTest;
 
   beforeAll(async () => {
     const url = await recreateTestDatabase('umbrella_client_journey_contract_test');
     dataSource = new DataSource({ type: 'postgres', url, migrations: [...MESSAGING_MIGRATIONS, JourneyTables1732400000300, ClientAccess1732400000310, Clients1732400000320, AccessModel1732400000325, CaseNotes1732400000350] });
     await dataSource.initialize();
     await dataSource.runMigrations();
+    agencies = await inboxUnderTest(AGENCIES_INBOX, { controllers: [KnownAgenciesMessageController] }, dataSource);
+    timeline = await inboxUnderTest(TIMELINE_INBOX, { controllers: [JourneyMessageController] }, dataSource);
   });
-  afterAll(() => dataSource?.destroy());
+  afterAll(async () => {
+    await agencies?.close();
+    await timeline?.close();
+    await dataSource?.destroy();
+  });
 
-  describe(`the directory copy (${AGENCIES_CONSUMER})`, () => {
-    const examples = contractExamples(AGENCIES_CONSUMER);
-    const handlers = { AgencyRegistered: onAgencyRegistered };
+  describe(`the directory copy (${AGENCIES_INBOX.name})`, () => {
+    const examples = contractExamples(AGENCIES_INBOX.name);
 
     it('has an example of every event type it handles', () => {
-      expect([...new Set(examples.map((e) => e.envelope.type))].sort()).toEqual(Object.keys(handlers).sort());
+      expect([...new Set(examples.map((e) => e.envelope.type))].sort()).toEqual(agencies.handledTypes);
       for (const e of examples) expect(e.topic).toBe(TOPICS.agencies.name);
     });
 
     it('handles each example, and knows each agency afterwards', async () => {
-      const outcomes = await replayExamples(consumer(AGENCIES_CONSUMER, [TOPICS.agencies.name], handlers), examples);
+      const outcomes = await replayExamples(agencies.consumer, examples);
       expect(outcomes).toEqual(Object.fromEntries(examples.map((e) => [e.file, 'handled'])));
       expect(await dataSource.query('SELECT agency_id FROM known_agency ORDER BY agency_id')).toEqual([{ agency_id: 'harbour-college' }, { agency_id: 'north-jobcentre' }]);
     });
   });
 
-  describe(`the journey timeline (${JOURNEY_CONSUMER})`, () => {
-    const examples = contractExamples(JOURNEY_CONSUMER);
-    const handlers = timelineHandlers();
+  describe(`the journey timeline (${TIMELINE_INBOX.name})`, () => {
+    const examples = contractExamples(TIMELINE_INBOX.name);
 
     it('has an example of every event type it handles, on the topics it reads', () => {
-      expect([...new Set(examples.map((e) => e.envelope.type))].sort()).toEqual(Object.keys(handlers).sort());
-      for (const e of examples) expect(TIMELINE_TOPICS).toContain(e.topic);
+      expect([...new Set(examples.map((e) => e.envelope.type))].sort()).toEqual(timeline.handledTypes);
+      for (const e of examples) expect(TIMELINE_INBOX.topics).toContain(e.topic);
     });
 
     it('handles each example (none skipped or dead-lettered): each is on the timeline, and access follows the referrals and claims', async () => {
-      const timeline = consumer(JOURNEY_CONSUMER, TIMELINE_TOPICS, handlers);
-      const outcomes = await replayExamples(timeline, examples);
+      const outcomes = await replayExamples(timeline.consumer, examples);
       expect(outcomes).toEqual(Object.fromEntries(examples.map((e) => [e.file, 'handled'])));
 
       const entries: { event_id: string; event_type: string; summary: string }[] = await dataSource.query('SELECT event_id, event_type, summary FROM journey_entry ORDER BY occurred_at, seq');
@@ -70,7 +72,7 @@ describe('client-journey consumes the events its producers promise it', () => {
       ]);
 
       // a redelivery of the whole story, as Kafka hands it over in one batch, changes nothing
-      expect(await timeline.processBatch(examples.map((e, offset) => asKafkaMessage(e, offset)))).toEqual(examples.map(() => 'duplicate'));
+      expect(await timeline.consumer.processBatch(examples.map((e, offset) => asKafkaMessage(e, offset)))).toEqual(examples.map(() => 'duplicate'));
       expect(await dataSource.query('SELECT count(*)::int AS n FROM journey_entry')).toEqual([{ n: examples.length }]);
     });
   });

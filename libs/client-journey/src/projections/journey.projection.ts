@@ -1,5 +1,4 @@
 import { ClientEvent, ClientEventData, EventData, EventOf, isEventType, ReferralEvent, ReferralEventData, TOPICS, EVENT_CONTRACTS } from '@umbrella/contracts';
-import { ConsumerHandlers } from '@umbrella/messaging';
 import { EntityManager } from 'typeorm';
 import { applyAccessEffect, grantAccess } from '../access/access-grants';
 
@@ -103,19 +102,21 @@ export async function grantAccessForReferral(event: EventOf<'ReferralRequested'>
   }
 }
 
-/**
- * Handlers for every event type on the client-scoped topics: each goes on the timeline, and the
- * ones that change who may see the client apply that too. Built from the contracts, so an event
- * the referral work adds shows on the timeline as soon as this service is built with it.
- */
-export function timelineHandlers(): ConsumerHandlers<TimelineEvent> {
-  const onTimeline = async (event: TimelineEvent, tx: EntityManager): Promise<void> => {
-    await appendToTimeline(event, tx);
-    if (event.type === 'ReferralRequested') await grantAccessForReferral(event, tx);
-    else await applyAccessEffect(tx, event);
-  };
-  // the agreement's decisions are its audit trail (the referral service lists them), not the client's journey
-  return Object.fromEntries([...TIMELINE_TYPES].filter((type) => type !== 'AgreementDecisionRecorded').map((type) => [type, onTimeline]));
+/** The event types that go on the journey: every one on the client-scoped topics but the agreement's decisions (its audit trail, which the referral service lists). */
+export type JourneyEventType = Exclude<TimelineType, 'AgreementDecisionRecorded'>;
+
+function isJourneyType(type: string): type is JourneyEventType {
+  return isTimelineType(type) && type !== 'AgreementDecisionRecorded';
+}
+
+/** Built from the contracts, so an event the referral work adds shows on the timeline as soon as this service is built with it. */
+export const JOURNEY_EVENT_TYPES: readonly JourneyEventType[] = [...TIMELINE_TYPES].filter(isJourneyType);
+
+/** An event on the timeline, and the access it changes (a referral or a claim opens the client to an agency; a close, a release or a withdrawal ends it). */
+export async function recordOnJourney(event: EventOf<JourneyEventType>, tx: EntityManager): Promise<void> {
+  await appendToTimeline(event, tx);
+  if (event.type === 'ReferralRequested') await grantAccessForReferral(event, tx);
+  else await applyAccessEffect(tx, event);
 }
 
 export const TIMELINE_TOPICS = [TOPICS.referrals.name, TOPICS.clients.name];

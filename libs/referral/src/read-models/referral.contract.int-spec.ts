@@ -1,5 +1,4 @@
-import { AgencyEvent, ClientEvent, TOPICS } from '@umbrella/contracts';
-import { createKafka, InboxConsumer, Messaging, MESSAGING_MIGRATIONS, OutboxPublisher } from '@umbrella/messaging';
+import { InboxUnderTest, inboxUnderTest, Messaging, MESSAGING_MIGRATIONS, OutboxPublisher } from '@umbrella/messaging';
 import { Database, HealthRegistry } from '@umbrella/platform';
 import { contractExamples, recreateTestDatabase, replayExamples } from '@umbrella/testing';
 import { AgreementStore } from '../agreement/agreement.store';
@@ -8,23 +7,26 @@ import { ReferralTables1732400000100 } from '../migrations/1732400000100-referra
 import { AgreementAndClaims1732400000110 } from '../migrations/1732400000110-agreement-and-claims';
 import { ConsentPurpose1732400000120 } from '../migrations/1732400000120-consent-purpose';
 import { StructuredReasons1732400000150 } from '../migrations/1732400000150-structured-reasons';
-import { REFERRAL_CONSUMER } from '../referral.module';
+import { CancelOnConsentWithdrawnHandler } from '../commands/cancel-on-consent-withdrawn/cancel-on-consent-withdrawn.handler';
+import { CancelOnConsentWithdrawnMessageController } from '../commands/cancel-on-consent-withdrawn/cancel-on-consent-withdrawn.message.controller';
+import { CreditOutcomeHandler } from '../commands/credit-outcome/credit-outcome.handler';
+import { CreditOutcomeMessageController } from '../commands/credit-outcome/credit-outcome.message.controller';
+import { REFERRAL_INBOX } from '../referral.inbox';
 import { Referral } from '../referral.entity';
-import { referralConsumerHandlers } from './agencies.projection';
+import { KnownClientsMessageController } from './known-clients.message.controller';
+import { KnownDirectoryMessageController } from './known-directory.message.controller';
 import { KnownAgency } from './known-agency.entity';
 
 /*
  * The consumers' side of the contract examples promised to the referral service's read models
- * (libs/contracts/examples/referral.read-models): each is handed to its inbox consumer as the bytes
- * Kafka delivers, and must be applied, leaving its row in the service's copies of other services'
+ * (libs/contracts/examples/referral.read-models): each is handed to the group's consumer as the
+ * bytes Kafka delivers, reaches its `@OnEvent` handler through Nest, and must be applied, leaving its row in the service's copies of other services'
  * data, or the decision it takes (a job entry is an outcome to credit, UA-10).
  */
 describe('the referral service consumes the events its producers promise it', () => {
-  const examples = contractExamples(REFERRAL_CONSUMER);
-  const topics = [TOPICS.agencies.name, TOPICS.clients.name];
+  const examples = contractExamples(REFERRAL_INBOX.name);
   let database: Database;
-  let consumer: InboxConsumer<AgencyEvent | ClientEvent>;
-  let handlers: ReturnType<typeof referralConsumerHandlers>;
+  let inbox: InboxUnderTest;
 
   beforeAll(async () => {
     const url = await recreateTestDatabase('umbrella_referral_contract_test');
@@ -37,19 +39,28 @@ describe('the referral service consumes the events its producers promise it', ()
     const publisher = new OutboxPublisher(messaging);
     const agreements = new AgreementStore(database, publisher);
     await agreements.seed();
-    handlers = referralConsumerHandlers(new DecisionRunner(database, publisher, agreements));
-    // the options the module registers
-    consumer = new InboxConsumer(database.dataSource, createKafka({ brokers, clientId: 'referral-contract-test' }), { name: REFERRAL_CONSUMER, topics, handlers, maxAttempts: 1 });
+    // the group's message controllers, as the module declares them
+    inbox = await inboxUnderTest(
+      REFERRAL_INBOX,
+      {
+        controllers: [KnownDirectoryMessageController, KnownClientsMessageController, CancelOnConsentWithdrawnMessageController, CreditOutcomeMessageController],
+        providers: [CancelOnConsentWithdrawnHandler, CreditOutcomeHandler, { provide: DecisionRunner, useValue: new DecisionRunner(database, publisher, agreements) }],
+      },
+      database.dataSource,
+    );
   });
-  afterAll(() => database?.close());
+  afterAll(async () => {
+    await inbox?.close();
+    await database?.close();
+  });
 
   it('has an example of every event type it handles, on the topics it reads', () => {
-    expect([...new Set(examples.map((e) => e.envelope.type))].sort()).toEqual(Object.keys(handlers).sort());
-    for (const e of examples) expect(topics).toContain(e.topic);
+    expect([...new Set(examples.map((e) => e.envelope.type))].sort()).toEqual(inbox.handledTypes);
+    for (const e of examples) expect(REFERRAL_INBOX.topics).toContain(e.topic);
   });
 
   it('handles each example (none skipped or dead-lettered), and each leaves its row', async () => {
-    const outcomes = await replayExamples(consumer, examples);
+    const outcomes = await replayExamples(inbox.consumer, examples);
     expect(outcomes).toEqual(Object.fromEntries(examples.map((e) => [e.file, 'handled'])));
 
     const q = (sql: string) => database.dataSource.query(sql);

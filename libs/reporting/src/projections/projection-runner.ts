@@ -1,37 +1,27 @@
-import { HttpStatus, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { TOPICS } from '@umbrella/contracts';
-import { EventPublisher, InboxConsumer, Messaging } from '@umbrella/messaging';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { Messaging } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
-import { projectionBatch } from './referral-facts.batch';
-import { PROJECTION_TABLES, ProjectedEvent, projectionHandlers } from './referral-facts.projection';
+import { REPORTING_INBOX } from './projections.message.controller';
+import { PROJECTION_TABLES } from './referral-facts.projection';
 
-export const REPORTING_CONSUMER = 'reporting.projections';
-export const REPORTING_TOPICS = [TOPICS.referrals.name, TOPICS.agencies.name, TOPICS.clients.name];
+export const REPORTING_CONSUMER = REPORTING_INBOX.name;
+export const REPORTING_TOPICS = REPORTING_INBOX.topics;
 
 /**
- * Runs the projections' consumer, and rebuilds them: stop consuming, move the group's offsets back
+ * Rebuilds the projections: stop consuming, move the group's offsets back
  * to the beginning of the topics, empty the projection tables with the consumer's inbox and
  * dead-letter rows, start again. Reporting runs as one instance: while another member is in the
  * group Kafka refuses the reset, and the rebuild answers 409 having changed nothing.
  */
 @Injectable()
-export class ProjectionRunner implements OnModuleInit {
-  private consumer!: InboxConsumer<ProjectedEvent>;
+export class ProjectionRunner {
   private rebuilding: Promise<void> | null = null;
   private readonly logger = new Logger('ProjectionRunner');
 
   constructor(
     private readonly messaging: Messaging,
-    private readonly publisher: EventPublisher,
     private readonly database: Database,
   ) {}
-
-  onModuleInit(): void {
-    // Partitions one at a time, as they arrive: a fact carries the agencies' and the client's
-    // dimensions as they stand, and applying partitions side by side let a referral's facts overtake
-    // its agencies' registration (the reporting e2e spec caught it).
-    this.consumer = this.messaging.registerConsumer({ name: REPORTING_CONSUMER, topics: REPORTING_TOPICS, handlers: projectionHandlers(this.publisher), applyBatch: projectionBatch(this.publisher) });
-  }
 
   get isRebuilding(): boolean {
     return this.rebuilding !== null;
@@ -45,7 +35,9 @@ export class ProjectionRunner implements OnModuleInit {
   }
 
   private async reset(): Promise<void> {
-    await this.consumer.stop();
+    const consumer = this.messaging.consumerNamed(REPORTING_CONSUMER);
+    if (!consumer) throw new Error(`${REPORTING_CONSUMER} is not consuming: its transport strategy was not attached`);
+    await consumer.stop();
     try {
       // Offsets first: Kafka refuses to move them while another member is in the group, and then
       // nothing has been emptied yet. Once they are back at zero, the tables can go.
@@ -71,7 +63,7 @@ export class ProjectionRunner implements OnModuleInit {
       });
       this.logger.log('projections emptied; re-reading the topics from the beginning');
     } finally {
-      this.consumer.start();
+      consumer.start();
     }
   }
 }

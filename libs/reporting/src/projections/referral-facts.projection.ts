@@ -113,8 +113,23 @@ export function isTransition(event: ReferralEvent | AgencyEvent | ClientEvent): 
 /** What reporting reads. */
 export type ProjectedEvent = ReferralEvent | AgencyEvent | ClientEvent;
 
+/** The event types the projections apply; every other type on the topics is skipped. */
+export type ProjectedEventType = 'ReferralRequested' | ReferralTransitionEventType | 'AgreementDecisionRecorded' | 'OutcomeCredited' | 'AgencyRegistered' | 'AgencyUpdated' | 'ClientRegistered' | 'MilestoneRecorded' | 'KeyWorkerAssigned';
+
+export const PROJECTED_EVENT_TYPES: readonly ProjectedEventType[] = [
+  'ReferralRequested',
+  ...REFERRAL_TRANSITION_EVENTS,
+  'AgreementDecisionRecorded',
+  'OutcomeCredited',
+  'AgencyRegistered',
+  'AgencyUpdated',
+  'ClientRegistered',
+  'MilestoneRecorded',
+  'KeyWorkerAssigned',
+];
+
 /** The handlers of the reporting projections, by event type; every other type on the topics is skipped. */
-export function projectionHandlers(publisher: EventPublisher): ConsumerHandlers<ProjectedEvent> {
+export function projectionHandlers(publisher: EventPublisher): Required<ConsumerHandlers<EventOf<ProjectedEventType>>> {
   const requested = (event: EventOf<'ReferralRequested'>, tx: EntityManager) => onReferralRequested(publisher, event, tx);
   const transition = (event: EventOf<ReferralTransitionEventType>, tx: EntityManager) => onReferralTransition(publisher, event, tx);
   return {

@@ -1,45 +1,43 @@
-import { appendToOutbox, createKafka, EventPublisher, InboxConsumer, MESSAGING_MIGRATIONS } from '@umbrella/messaging';
+import { appendToOutbox, EventPublisher, InboxUnderTest, inboxUnderTest, MESSAGING_MIGRATIONS } from '@umbrella/messaging';
 import { asKafkaMessage, contractExamples, recreateTestDatabase, replayExamples } from '@umbrella/testing';
 import { DataSource } from 'typeorm';
 import { ReportingTables1732400000400 } from '../migrations/1732400000400-reporting-tables';
 import { ReportingProjections1732400000410 } from '../migrations/1732400000410-reporting-projections';
 import { ReferralFactsStream1732400000420 } from '../migrations/1732400000420-referral-facts-stream';
-import { REPORTING_CONSUMER, REPORTING_TOPICS } from './projection-runner';
-import { projectionBatch } from './referral-facts.batch';
-import { ProjectedEvent, projectionHandlers } from './referral-facts.projection';
+import { ProjectionsMessageController, REPORTING_INBOX } from './projections.message.controller';
 
 /** The outbox without its relay: the facts stay in the outbox table, where the spec reads them. */
 const publisher: EventPublisher = { publish: (tx, events) => appendToOutbox(tx, events) };
-const PROJECTION_HANDLERS = projectionHandlers(publisher);
 
 /*
  * The consumers' side of the contract examples (libs/contracts/examples/reporting.projections):
- * each is handed to the projections' inbox consumer as the bytes Kafka delivers, and must be
- * applied, leaving its row in the reporting tables.
+ * each is handed to the projections' consumer as the bytes Kafka delivers, reaches the projections
+ * through Nest (one by one, or as a batch), and must be applied, leaving its row in the reporting tables.
  */
 describe('reporting consumes the events its producers promise it', () => {
-  const examples = contractExamples(REPORTING_CONSUMER);
+  const examples = contractExamples(REPORTING_INBOX.name);
   let dataSource: DataSource;
-  let consumer: InboxConsumer<ProjectedEvent>;
+  let inbox: InboxUnderTest;
 
   beforeAll(async () => {
     const url = await recreateTestDatabase('umbrella_reporting_contract_test');
     dataSource = new DataSource({ type: 'postgres', url, migrations: [...MESSAGING_MIGRATIONS, ReportingTables1732400000400, ReportingProjections1732400000410, ReferralFactsStream1732400000420] });
     await dataSource.initialize();
     await dataSource.runMigrations();
-    const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS as string).split(','), clientId: 'reporting-contract-test' });
-    // the options the projection runner registers; never started, so nothing is read from the broker
-    consumer = new InboxConsumer(dataSource, kafka, { name: REPORTING_CONSUMER, topics: REPORTING_TOPICS, handlers: PROJECTION_HANDLERS, applyBatch: projectionBatch(publisher), maxAttempts: 1 });
+    inbox = await inboxUnderTest(REPORTING_INBOX, { controllers: [ProjectionsMessageController], providers: [{ provide: EventPublisher, useValue: publisher }] }, dataSource);
   });
-  afterAll(() => dataSource?.destroy());
+  afterAll(async () => {
+    await inbox?.close();
+    await dataSource?.destroy();
+  });
 
   it('has an example of every event type it handles, on the topics it reads', () => {
-    expect([...new Set(examples.map((e) => e.envelope.type))].sort()).toEqual(Object.keys(PROJECTION_HANDLERS).sort());
-    for (const e of examples) expect(REPORTING_TOPICS).toContain(e.topic);
+    expect([...new Set(examples.map((e) => e.envelope.type))].sort()).toEqual(inbox.handledTypes);
+    for (const e of examples) expect(REPORTING_INBOX.topics).toContain(e.topic);
   });
 
   it('handles each example (none skipped or dead-lettered), and each leaves its facts', async () => {
-    const outcomes = await replayExamples(consumer, examples);
+    const outcomes = await replayExamples(inbox.consumer, examples);
     expect(outcomes).toEqual(Object.fromEntries(examples.map((e) => [e.file, 'handled'])));
 
     expect(await dataSource.query('SELECT agency_id, stakeholder_type, region FROM agency_dim ORDER BY agency_id')).toEqual([
@@ -73,7 +71,7 @@ describe('reporting consumes the events its producers promise it', () => {
 
   it('applies them again as one batch as a redelivery: every one a duplicate, nothing changed', async () => {
     const before = await dataSource.query('SELECT * FROM referral_fact ORDER BY referral_id');
-    const outcomes = await consumer.processBatch(examples.map((e, offset) => asKafkaMessage(e, offset)));
+    const outcomes = await inbox.consumer.processBatch(examples.map((e, offset) => asKafkaMessage(e, offset)));
     expect(outcomes).toEqual(examples.map(() => 'duplicate'));
     expect(await dataSource.query('SELECT * FROM referral_fact ORDER BY referral_id')).toEqual(before);
   });

@@ -1,0 +1,34 @@
+import { EventPattern } from '@nestjs/microservices';
+import { EventOf, PlatformEvent } from '@umbrella/contracts';
+import { Inbox, InboxEventType } from './inbox';
+import { InboxBatchContext, InboxContext } from './inbox.context';
+
+/** The pattern of a handler that applies many of an inbox's events at once (a projection's batch path). */
+export const EVENT_BATCH_PATTERN = 'EventBatch';
+
+type EventMethod<K extends PlatformEvent['type']> = (event: EventOf<K>, context: InboxContext) => Promise<void>;
+
+/**
+ * `@EventPattern` for the platform's events: the handler runs for each event of these types that
+ * the inbox's consumer group receives, with `@Payload()` the event (latest version) and `@Ctx()`
+ * an InboxContext. The compiler checks that the types are ones the inbox reads and that the
+ * method takes exactly their events.
+ */
+export function OnEvent<I extends Inbox, K extends InboxEventType<I>>(types: K | readonly K[], inbox: I) {
+  return (target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<EventMethod<K>>): void => {
+    EventPattern([types].flat(), inbox.transportId)(target, key, descriptor);
+  };
+}
+
+type BatchMethod<E extends PlatformEvent> = (events: readonly E[], context: InboxBatchContext) => Promise<void>;
+
+/**
+ * A projection's batch path: the events of one fetch that have `@OnEvent` handlers, applied in
+ * order in one transaction. It must give what the per-event handlers give, event by event — they
+ * remain what a failed batch falls back to.
+ */
+export function OnEventBatch<I extends Inbox>(inbox: I) {
+  return (target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<BatchMethod<NonNullable<I['events']>>>): void => {
+    EventPattern(EVENT_BATCH_PATTERN, inbox.transportId)(target, key, descriptor);
+  };
+}

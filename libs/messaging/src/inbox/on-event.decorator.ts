@@ -15,7 +15,7 @@ type EventMethod<K extends PlatformEvent['type']> = (event: EventOf<K>, context:
  * method takes exactly their events.
  */
 export function OnEvent<I extends Inbox, K extends InboxEventType<I>>(types: K | readonly K[], inbox: I) {
-  return (target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<EventMethod<K>>): void => {
+  return <M extends EventMethod<K>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
     EventPattern([types].flat(), inbox.transportId)(target, key, descriptor);
   };
 }
@@ -28,7 +28,7 @@ type BatchMethod<E extends PlatformEvent> = (events: readonly E[], context: Inbo
  * remain what a failed batch falls back to.
  */
 export function OnEventBatch<I extends Inbox>(inbox: I) {
-  return (target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<BatchMethod<NonNullable<I['events']>>>): void => {
+  return <M extends BatchMethod<NonNullable<I['events']>>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
     EventPattern(EVENT_BATCH_PATTERN, inbox.transportId)(target, key, descriptor);
   };
 }

@@ -1,7 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { Messaging } from '../messaging.service';
 import { Inbox } from './inbox';
-import { InboxErrorFilter } from './inbox-error.filter';
 import { InboxServer } from './inbox.server';
 
 /**
@@ -12,7 +11,7 @@ import { InboxServer } from './inbox.server';
 export async function connectInboxes(app: INestApplication, inboxes: readonly Inbox[]): Promise<void> {
   const messaging = app.get(Messaging);
   for (const inbox of inboxes) {
-    app.connectMicroservice({ strategy: new InboxServer(inbox, messaging) }).useGlobalFilters(new InboxErrorFilter());
+    app.connectMicroservice({ strategy: new InboxServer(inbox, messaging) });
   }
   await app.startAllMicroservices();
 }

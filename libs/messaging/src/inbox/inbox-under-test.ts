@@ -3,7 +3,6 @@ import { NestFactory } from '@nestjs/core';
 import { InboxConsumer } from '../inbox-consumer';
 import { createKafka } from '../kafka';
 import { Inbox } from './inbox';
-import { InboxErrorFilter } from './inbox-error.filter';
 import { InboxServer } from './inbox.server';
 import { DataSource } from 'typeorm';
 
@@ -26,7 +25,7 @@ export async function inboxUnderTest(inbox: Inbox, metadata: ModuleMetadata, dat
   const app = await NestFactory.create(InboxTestModule, { logger: false });
   const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:1').split(','), clientId: `${inbox.name}-test` });
   const server = new InboxServer(inbox, { registerConsumer: (consumer) => new InboxConsumer(dataSource, kafka, { ...consumer, maxAttempts: options.maxAttempts ?? 1 }) });
-  app.connectMicroservice({ strategy: server }).useGlobalFilters(new InboxErrorFilter());
+  app.connectMicroservice({ strategy: server });
   await app.startAllMicroservices();
   const consumer = server.inboxConsumer;
   if (!consumer) throw new Error(`${inbox.name} did not start listening`);

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Decision, refusalOfDecision } from '@umbrella/agreement';
+import { Agreement, Decision, refusalOfDecision } from '@umbrella/agreement';
 import { EventData, EventOf, EventType } from '@umbrella/contracts';
 import { EventPublisher, newEvent } from '@umbrella/messaging';
 import { currentUnitOfWork, Database, KeyedLock } from '@umbrella/platform';
@@ -41,7 +41,7 @@ export class DecisionRunner {
 
   /** Runs a decision; `tx` joins a transaction the caller owns (a consumer applying an event). A null decision records nothing. */
   async run(ctx: DecisionContext, decide: MaybeDecide, tx?: EntityManager): Promise<Decision | null> {
-    if (tx) return this.decideInTransaction(tx, ctx, decide);
+    if (tx) return this.decideInTransaction(tx, ctx, decide, await this.agreements.active(tx));
     return (await this.execute(ctx, decide, null)).decision;
   }
 
@@ -58,12 +58,15 @@ export class DecisionRunner {
   }
 
   private async execute<A>(ctx: DecisionContext, decide: MaybeDecide, answer: ((tx: EntityManager) => Promise<A>) | null): Promise<{ decision: Decision | null; answered: { value: A } | null }> {
+    // read before the transaction: on a cache miss this reads on a connection of its own, and a
+    // transaction holding one connection while it waits for a second starves the pool under load
+    const agreement = await this.agreements.active();
     const release = await this.takeTurn(ctx.clientId);
     try {
       let answered: { value: A } | null = null;
       try {
         const decision = await this.database.transaction(async (tx) => {
-          const taken = await this.decideInTransaction(tx, ctx, decide);
+          const taken = await this.decideInTransaction(tx, ctx, decide, agreement);
           if (taken?.outcome === 'allowed' && answer) answered = { value: await answer(tx) };
           return taken;
         });
@@ -72,7 +75,6 @@ export class DecisionRunner {
         const race = asRaceLost(error);
         if (!race) throw error;
         // the transaction that lost is gone: record the refusal it amounts to in one of its own
-        const agreement = await this.agreements.active();
         const refused: Decision = { outcome: 'refused', code: race.code, message: race.message, agreementVersion: agreement.version };
         await this.database.transaction(async (tx) => this.publisher.publish(tx, [await recordDecision(tx, ctx, refused, this.envelopeFor(ctx, agreement.version), new Date())]));
         this.logRefusal(ctx, refused);
@@ -84,8 +86,7 @@ export class DecisionRunner {
   }
 
   /** lock → load → decide → record and apply → publish, inside `tx`. */
-  private async decideInTransaction(tx: EntityManager, ctx: DecisionContext, decide: MaybeDecide): Promise<Decision | null> {
-    const agreement = await this.agreements.active();
+  private async decideInTransaction(tx: EntityManager, ctx: DecisionContext, decide: MaybeDecide, agreement: Agreement): Promise<Decision | null> {
     const now = new Date();
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`client:${ctx.clientId}`]);
     // read after the lock is held: the previous holder's writes are committed

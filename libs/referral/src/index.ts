@@ -5,3 +5,4 @@ export * from './read-models/known-agency.entity';
 export * from './commands/request-referral/request-referral.handler';
 export * from './access/referral.access-policy';
 export * from './agreement/agreement.store';
+export * from './commands/publish-agreement/publish-agreement.handler';

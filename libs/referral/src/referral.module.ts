@@ -6,13 +6,16 @@ import { AgreementStore } from './agreement/agreement.store';
 import { ClaimsHandler, ClaimsHttpController } from './commands/claims/claims.http.controller';
 import { RequestReferralHandler } from './commands/request-referral/request-referral.handler';
 import { RequestReferralHttpController } from './commands/request-referral/request-referral.http.controller';
+import { PublishAgreementHandler } from './commands/publish-agreement/publish-agreement.handler';
+import { PublishAgreementHttpController } from './commands/publish-agreement/publish-agreement.http.controller';
 import { TransitionReferralHandler, TransitionReferralHttpController } from './commands/transition-referral/transition-referral.http.controller';
 import { DecisionRunner } from './engine/decision-runner';
 import { ReferralTables1732400000100 } from './migrations/1732400000100-referral-tables';
 import { AgreementAndClaims1732400000110 } from './migrations/1732400000110-agreement-and-claims';
 import { ConsentPurpose1732400000120 } from './migrations/1732400000120-consent-purpose';
 import { StructuredReasons1732400000150 } from './migrations/1732400000150-structured-reasons';
-import { AgreementHttpController } from './queries/decisions/decisions.http.controller';
+import { GetAgreementsHttpController } from './queries/get-agreements/get-agreements.http.controller';
+import { GetDecisionsHttpController } from './queries/get-decisions/get-decisions.http.controller';
 import { GetReferralsHttpController } from './queries/get-referrals/get-referrals.http.controller';
 import { referralConsumerHandlers } from './read-models/agencies.projection';
 import { KnownAgency } from './read-models/known-agency.entity';
@@ -43,8 +46,8 @@ export class ReferralModule {
     return {
       module: ReferralModule,
       imports: serviceInfrastructure(config, { service: 'referral', entities: [Referral, KnownAgency], migrations: [ReferralTables1732400000100, AgreementAndClaims1732400000110, ConsentPurpose1732400000120, StructuredReasons1732400000150], publishes: true }),
-      controllers: [RequestReferralHttpController, GetReferralsHttpController, TransitionReferralHttpController, ClaimsHttpController, AgreementHttpController],
-      providers: [AgreementStore, DecisionRunner, RequestReferralHandler, TransitionReferralHandler, ClaimsHandler, ExpiryScheduler, ReferralConsumers],
+      controllers: [RequestReferralHttpController, GetReferralsHttpController, TransitionReferralHttpController, ClaimsHttpController, GetDecisionsHttpController, GetAgreementsHttpController, PublishAgreementHttpController],
+      providers: [AgreementStore, PublishAgreementHandler, DecisionRunner, RequestReferralHandler, TransitionReferralHandler, ClaimsHandler, ExpiryScheduler, ReferralConsumers],
     };
   }
 }

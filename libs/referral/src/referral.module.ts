@@ -6,6 +6,8 @@ import { AgreementStore } from './agreement/agreement.store';
 import { ClaimsHandler, ClaimsHttpController } from './commands/claims/claims.http.controller';
 import { RequestReferralHandler } from './commands/request-referral/request-referral.handler';
 import { RequestReferralHttpController } from './commands/request-referral/request-referral.http.controller';
+import { ExpireReferralsHandler } from './commands/expire-referrals/expire-referrals.handler';
+import { ExpireReferralsScheduler } from './commands/expire-referrals/expire-referrals.scheduler';
 import { PublishAgreementHandler } from './commands/publish-agreement/publish-agreement.handler';
 import { PublishAgreementHttpController } from './commands/publish-agreement/publish-agreement.http.controller';
 import { TransitionReferralHandler, TransitionReferralHttpController } from './commands/transition-referral/transition-referral.http.controller';
@@ -20,7 +22,6 @@ import { GetReferralsHttpController } from './queries/get-referrals/get-referral
 import { referralConsumerHandlers } from './read-models/agencies.projection';
 import { KnownAgency } from './read-models/known-agency.entity';
 import { Referral } from './referral.entity';
-import { ExpiryScheduler } from './scheduler/expiry.scheduler';
 
 export const REFERRAL_CONSUMER = 'referral.read-models';
 
@@ -47,7 +48,7 @@ export class ReferralModule {
       module: ReferralModule,
       imports: serviceInfrastructure(config, { service: 'referral', entities: [Referral, KnownAgency], migrations: [ReferralTables1732400000100, AgreementAndClaims1732400000110, ConsentPurpose1732400000120, StructuredReasons1732400000150], publishes: true }),
       controllers: [RequestReferralHttpController, GetReferralsHttpController, TransitionReferralHttpController, ClaimsHttpController, GetDecisionsHttpController, GetAgreementsHttpController, PublishAgreementHttpController],
-      providers: [AgreementStore, PublishAgreementHandler, DecisionRunner, RequestReferralHandler, TransitionReferralHandler, ClaimsHandler, ExpiryScheduler, ReferralConsumers],
+      providers: [AgreementStore, PublishAgreementHandler, DecisionRunner, RequestReferralHandler, TransitionReferralHandler, ClaimsHandler, ExpireReferralsHandler, ExpireReferralsScheduler, ReferralConsumers],
     };
   }
 }

@@ -3,13 +3,16 @@ import { TOPICS } from '@umbrella/contracts';
 import { Messaging, serviceInfrastructure } from '@umbrella/messaging';
 import { ServiceConfig } from '@umbrella/platform';
 import { AgreementStore } from './agreement/agreement.store';
-import { ClaimsHandler, ClaimsHttpController } from './commands/claims/claims.http.controller';
-import { RequestReferralHandler } from './commands/request-referral/request-referral.handler';
-import { RequestReferralHttpController } from './commands/request-referral/request-referral.http.controller';
 import { ExpireReferralsHandler } from './commands/expire-referrals/expire-referrals.handler';
 import { ExpireReferralsScheduler } from './commands/expire-referrals/expire-referrals.scheduler';
 import { PublishAgreementHandler } from './commands/publish-agreement/publish-agreement.handler';
 import { PublishAgreementHttpController } from './commands/publish-agreement/publish-agreement.http.controller';
+import { ReleaseClaimHandler } from './commands/release-claim/release-claim.handler';
+import { ReleaseClaimHttpController } from './commands/release-claim/release-claim.http.controller';
+import { RequestReferralHandler } from './commands/request-referral/request-referral.handler';
+import { RequestReferralHttpController } from './commands/request-referral/request-referral.http.controller';
+import { TakeClaimHandler } from './commands/take-claim/take-claim.handler';
+import { TakeClaimHttpController } from './commands/take-claim/take-claim.http.controller';
 import { TransitionReferralHandler, TransitionReferralHttpController } from './commands/transition-referral/transition-referral.http.controller';
 import { DecisionRunner } from './engine/decision-runner';
 import { ReferralTables1732400000100 } from './migrations/1732400000100-referral-tables';
@@ -17,6 +20,8 @@ import { AgreementAndClaims1732400000110 } from './migrations/1732400000110-agre
 import { ConsentPurpose1732400000120 } from './migrations/1732400000120-consent-purpose';
 import { StructuredReasons1732400000150 } from './migrations/1732400000150-structured-reasons';
 import { GetAgreementsHttpController } from './queries/get-agreements/get-agreements.http.controller';
+import { GetCaseHandler } from './queries/get-case/get-case.handler';
+import { GetCaseHttpController } from './queries/get-case/get-case.http.controller';
 import { GetDecisionsHttpController } from './queries/get-decisions/get-decisions.http.controller';
 import { GetReferralsHttpController } from './queries/get-referrals/get-referrals.http.controller';
 import { referralConsumerHandlers } from './read-models/agencies.projection';
@@ -47,8 +52,8 @@ export class ReferralModule {
     return {
       module: ReferralModule,
       imports: serviceInfrastructure(config, { service: 'referral', entities: [Referral, KnownAgency], migrations: [ReferralTables1732400000100, AgreementAndClaims1732400000110, ConsentPurpose1732400000120, StructuredReasons1732400000150], publishes: true }),
-      controllers: [RequestReferralHttpController, GetReferralsHttpController, TransitionReferralHttpController, ClaimsHttpController, GetDecisionsHttpController, GetAgreementsHttpController, PublishAgreementHttpController],
-      providers: [AgreementStore, PublishAgreementHandler, DecisionRunner, RequestReferralHandler, TransitionReferralHandler, ClaimsHandler, ExpireReferralsHandler, ExpireReferralsScheduler, ReferralConsumers],
+      controllers: [RequestReferralHttpController, GetReferralsHttpController, TransitionReferralHttpController, GetCaseHttpController, TakeClaimHttpController, ReleaseClaimHttpController, GetDecisionsHttpController, GetAgreementsHttpController, PublishAgreementHttpController],
+      providers: [AgreementStore, PublishAgreementHandler, DecisionRunner, RequestReferralHandler, TransitionReferralHandler, TakeClaimHandler, ReleaseClaimHandler, GetCaseHandler, ExpireReferralsHandler, ExpireReferralsScheduler, ReferralConsumers],
     };
   }
 }

@@ -13,7 +13,8 @@ import { RequestReferralHandler } from './commands/request-referral/request-refe
 import { RequestReferralHttpController } from './commands/request-referral/request-referral.http.controller';
 import { TakeClaimHandler } from './commands/take-claim/take-claim.handler';
 import { TakeClaimHttpController } from './commands/take-claim/take-claim.http.controller';
-import { TransitionReferralHandler, TransitionReferralHttpController } from './commands/transition-referral/transition-referral.http.controller';
+import { TransitionReferralHandler } from './commands/transition-referral/transition-referral.handler';
+import { TransitionReferralHttpController } from './commands/transition-referral/transition-referral.http.controller';
 import { DecisionRunner } from './engine/decision-runner';
 import { ReferralTables1732400000100 } from './migrations/1732400000100-referral-tables';
 import { AgreementAndClaims1732400000110 } from './migrations/1732400000110-agreement-and-claims';

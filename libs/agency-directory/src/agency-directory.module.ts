@@ -12,8 +12,10 @@ import { SignaturesHandler } from './commands/sign-agreement/signatures.handler'
 import { SignaturesHttpController } from './commands/sign-agreement/signatures.http.controller';
 import { UpdateAgencyHandler } from './commands/update-agency/update-agency.handler';
 import { UpdateAgencyHttpController } from './commands/update-agency/update-agency.http.controller';
-import { ServiceLifecycleHandler } from './commands/update-capacity/update-capacity.handler';
-import { ServiceLifecycleHttpController } from './commands/update-capacity/update-capacity.http.controller';
+import { UpdateCapacityHandler } from './commands/update-capacity/update-capacity.handler';
+import { UpdateCapacityHttpController } from './commands/update-capacity/update-capacity.http.controller';
+import { WithdrawServiceHandler } from './commands/withdraw-service/withdraw-service.handler';
+import { WithdrawServiceHttpController } from './commands/withdraw-service/withdraw-service.http.controller';
 import { DirectoryTables1732400000200 } from './migrations/1732400000200-directory-tables';
 import { HsdsDirectory1732400000210 } from './migrations/1732400000210-hsds-directory';
 import { ServiceSearchArrays1732400000220 } from './migrations/1732400000220-service-search-arrays';
@@ -45,14 +47,15 @@ export class AgencyDirectoryModule {
         UpdateAgencyHttpController,
         GetAgenciesHttpController,
         OfferServiceHttpController,
-        ServiceLifecycleHttpController,
+        UpdateCapacityHttpController,
+        WithdrawServiceHttpController,
         SearchServicesHttpController,
         SignaturesHttpController,
         InformationPackHttpController,
         ImportHsdsHttpController,
         HsdsHttpController,
       ],
-      providers: [DirectoryConsumers, RegisterAgencyHandler, UpdateAgencyHandler, OfferServiceHandler, ServiceLifecycleHandler, SignaturesHandler, ImportHsdsHandler],
+      providers: [DirectoryConsumers, RegisterAgencyHandler, UpdateAgencyHandler, OfferServiceHandler, UpdateCapacityHandler, WithdrawServiceHandler, SignaturesHandler, ImportHsdsHandler],
     };
   }
 }

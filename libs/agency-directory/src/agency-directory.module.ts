@@ -14,6 +14,8 @@ import { UpdateAgencyHandler } from './commands/update-agency/update-agency.hand
 import { UpdateAgencyHttpController } from './commands/update-agency/update-agency.http.controller';
 import { UpdateCapacityHandler } from './commands/update-capacity/update-capacity.handler';
 import { UpdateCapacityHttpController } from './commands/update-capacity/update-capacity.http.controller';
+import { UpdateServiceHandler } from './commands/update-service/update-service.handler';
+import { UpdateServiceHttpController } from './commands/update-service/update-service.http.controller';
 import { WithdrawServiceHandler } from './commands/withdraw-service/withdraw-service.handler';
 import { WithdrawServiceHttpController } from './commands/withdraw-service/withdraw-service.http.controller';
 import { DirectoryTables1732400000200 } from './migrations/1732400000200-directory-tables';
@@ -47,6 +49,7 @@ export class AgencyDirectoryModule {
         UpdateAgencyHttpController,
         GetAgenciesHttpController,
         OfferServiceHttpController,
+        UpdateServiceHttpController,
         UpdateCapacityHttpController,
         WithdrawServiceHttpController,
         SearchServicesHttpController,
@@ -55,7 +58,7 @@ export class AgencyDirectoryModule {
         ImportHsdsHttpController,
         HsdsHttpController,
       ],
-      providers: [DirectoryConsumers, RegisterAgencyHandler, UpdateAgencyHandler, OfferServiceHandler, UpdateCapacityHandler, WithdrawServiceHandler, SignaturesHandler, ImportHsdsHandler],
+      providers: [DirectoryConsumers, RegisterAgencyHandler, UpdateAgencyHandler, OfferServiceHandler, UpdateServiceHandler, UpdateCapacityHandler, WithdrawServiceHandler, SignaturesHandler, ImportHsdsHandler],
     };
   }
 }

@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { Actor, ServiceCapacityChangedV1 } from '@umbrella/contracts';
 import { EventPublisher, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database } from '@umbrella/platform';
-import { CapacityDto } from '../offer-service/service.request.dto';
+import { CapacityDto } from '../../service.request.dto';
 
 /** The small, frequent change to a service: agencies update its capacity daily, so it is one UPDATE and one event. */
 @Injectable()

@@ -4,7 +4,7 @@ import { ServiceCapacityChangedV1 } from '@umbrella/contracts';
 import { actorOf, CurrentPrincipal, Principal, Roles } from '@umbrella/platform';
 import { DirectoryAccess } from '../../access/directory.access-policy';
 import { ServiceIdParam } from '../../params';
-import { CapacityDto } from '../offer-service/service.request.dto';
+import { CapacityDto } from '../../service.request.dto';
 import { UpdateCapacityHandler } from './update-capacity.handler';
 
 // The operation id is the one the OpenAPI document has always published (clients are generated from it).

@@ -8,8 +8,10 @@ import { OfferServiceHandler } from './commands/offer-service/offer-service.hand
 import { OfferServiceHttpController } from './commands/offer-service/offer-service.http.controller';
 import { RegisterAgencyHandler } from './commands/register-agency/register-agency.handler';
 import { RegisterAgencyHttpController } from './commands/register-agency/register-agency.http.controller';
-import { SignaturesHandler } from './commands/sign-agreement/signatures.handler';
-import { SignaturesHttpController } from './commands/sign-agreement/signatures.http.controller';
+import { SignAgreementHandler } from './commands/sign-agreement/sign-agreement.handler';
+import { SignAgreementHttpController } from './commands/sign-agreement/sign-agreement.http.controller';
+import { SuspendSignatureHandler } from './commands/suspend-signature/suspend-signature.handler';
+import { SuspendSignatureHttpController } from './commands/suspend-signature/suspend-signature.http.controller';
 import { UpdateAgencyHandler } from './commands/update-agency/update-agency.handler';
 import { UpdateAgencyHttpController } from './commands/update-agency/update-agency.http.controller';
 import { UpdateCapacityHandler } from './commands/update-capacity/update-capacity.handler';
@@ -24,6 +26,7 @@ import { ServiceSearchArrays1732400000220 } from './migrations/1732400000220-ser
 import { AgreementVersions1732400000230 } from './migrations/1732400000230-agreement-versions';
 import { AGREEMENTS_CONSUMER, AGREEMENTS_HANDLERS, AGREEMENTS_TOPICS } from './projections/agreement-versions.projection';
 import { GetAgenciesHttpController } from './queries/get-agencies/get-agencies.http.controller';
+import { GetSignaturesHttpController } from './queries/get-signatures/get-signatures.http.controller';
 import { HsdsHttpController } from './queries/hsds/hsds.http.controller';
 import { InformationPackHttpController } from './queries/information-pack/information-pack.http.controller';
 import { SearchServicesHttpController } from './queries/search-services/search-services.http.controller';
@@ -53,12 +56,14 @@ export class AgencyDirectoryModule {
         UpdateCapacityHttpController,
         WithdrawServiceHttpController,
         SearchServicesHttpController,
-        SignaturesHttpController,
+        GetSignaturesHttpController,
+        SignAgreementHttpController,
+        SuspendSignatureHttpController,
         InformationPackHttpController,
         ImportHsdsHttpController,
         HsdsHttpController,
       ],
-      providers: [DirectoryConsumers, RegisterAgencyHandler, UpdateAgencyHandler, OfferServiceHandler, UpdateServiceHandler, UpdateCapacityHandler, WithdrawServiceHandler, SignaturesHandler, ImportHsdsHandler],
+      providers: [DirectoryConsumers, RegisterAgencyHandler, UpdateAgencyHandler, OfferServiceHandler, UpdateServiceHandler, UpdateCapacityHandler, WithdrawServiceHandler, SignAgreementHandler, SuspendSignatureHandler, ImportHsdsHandler],
     };
   }
 }

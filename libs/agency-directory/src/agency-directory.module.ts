@@ -26,6 +26,8 @@ import { ServiceSearchArrays1732400000220 } from './migrations/1732400000220-ser
 import { AgreementVersions1732400000230 } from './migrations/1732400000230-agreement-versions';
 import { AGREEMENTS_CONSUMER, AGREEMENTS_HANDLERS, AGREEMENTS_TOPICS } from './projections/agreement-versions.projection';
 import { GetAgenciesHttpController } from './queries/get-agencies/get-agencies.http.controller';
+import { GetAgencyProfileHttpController } from './queries/get-agency-profile/get-agency-profile.http.controller';
+import { GetServiceHttpController } from './queries/get-service/get-service.http.controller';
 import { GetSignaturesHttpController } from './queries/get-signatures/get-signatures.http.controller';
 import { HsdsHttpController } from './queries/hsds/hsds.http.controller';
 import { InformationPackHttpController } from './queries/information-pack/information-pack.http.controller';
@@ -56,9 +58,12 @@ export class AgencyDirectoryModule {
         UpdateCapacityHttpController,
         WithdrawServiceHttpController,
         SearchServicesHttpController,
+        // after the search: `services/search` is not a service id
+        GetServiceHttpController,
         GetSignaturesHttpController,
         SignAgreementHttpController,
         SuspendSignatureHttpController,
+        GetAgencyProfileHttpController,
         InformationPackHttpController,
         ImportHsdsHttpController,
         HsdsHttpController,

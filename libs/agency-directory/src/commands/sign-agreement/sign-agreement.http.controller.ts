@@ -1,13 +1,12 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { actorOf, CurrentPrincipal, Principal, Roles } from '@umbrella/platform';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { actorOf, CurrentPrincipal, Principal, PublishedOperation, Roles } from '@umbrella/platform';
 import { DirectoryAccess } from '../../access/directory.access-policy';
 import { AgencyIdParam } from '../../params';
 import { SignatureView } from '../../signature.view';
 import { SignAgreementHandler } from './sign-agreement.handler';
 import { SignAgreementRequestDto } from './sign-agreement.request.dto';
 
-// The operation id is the one the OpenAPI document has always published (clients are generated from it).
 @ApiTags('agreement signatures')
 @ApiBearerAuth()
 @Controller('agencies/:agencyId/signatures')
@@ -17,7 +16,7 @@ export class SignAgreementHttpController {
   @Post()
   @Roles('agency-admin', 'coordinator')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ operationId: 'SignaturesHttpController_sign', summary: 'Sign a version of the umbrella agreement for the agency (UA-1)' })
+  @PublishedOperation('Signatures.sign', { summary: 'Sign a version of the umbrella agreement for the agency (UA-1)' })
   sign(@Param() { agencyId }: AgencyIdParam, @Body() body: SignAgreementRequestDto, @CurrentPrincipal() principal: Principal): Promise<SignatureView> {
     DirectoryAccess.manageAgency(principal, agencyId);
     return this.handler.sign(agencyId, body.agreementVersion, principal, actorOf(principal));

@@ -1,13 +1,12 @@
 import { Body, Controller, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ServiceCapacityChangedV1 } from '@umbrella/contracts';
-import { actorOf, CurrentPrincipal, Principal, Roles } from '@umbrella/platform';
+import { actorOf, CurrentPrincipal, Principal, PublishedOperation, Roles } from '@umbrella/platform';
 import { DirectoryAccess } from '../../access/directory.access-policy';
 import { ServiceIdParam } from '../../params';
 import { CapacityDto } from '../../service.request.dto';
 import { UpdateCapacityHandler } from './update-capacity.handler';
 
-// The operation id is the one the OpenAPI document has always published (clients are generated from it).
 @ApiTags('services')
 @ApiBearerAuth()
 @Roles('agency-admin', 'coordinator')
@@ -16,7 +15,7 @@ export class UpdateCapacityHttpController {
   constructor(private readonly handler: UpdateCapacityHandler) {}
 
   @Put('capacity')
-  @ApiOperation({ operationId: 'ServiceLifecycleHttpController_capacity', summary: 'Update the places available now (and optionally the maximum and waitlist): the daily call' })
+  @PublishedOperation('ServiceLifecycle.capacity', { summary: 'Update the places available now (and optionally the maximum and waitlist): the daily call' })
   @ApiOkResponse({ type: ServiceCapacityChangedV1 })
   async capacity(@Param() { id }: ServiceIdParam, @Body() body: CapacityDto, @CurrentPrincipal() principal: Principal): Promise<ServiceCapacityChangedV1> {
     return this.handler.updateCapacity(id, body, actorOf(principal), (agencyId) => DirectoryAccess.manageAgency(principal, agencyId));

@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CodedHttpException, Database, Roles } from '@umbrella/platform';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CodedHttpException, Database, PublishedOperation, Roles } from '@umbrella/platform';
 import { DirectoryAccess } from '../../access/directory.access-policy';
 import { Agency } from '../../agency.entity';
 import { toAgencyView } from '../../agency.view';
@@ -8,7 +8,6 @@ import { AgencyIdParam } from '../../params';
 import { loadServices } from '../../service.store';
 import { toServiceView } from '../../service.view';
 
-// The operation id is the one the OpenAPI document has always published (clients are generated from it).
 @ApiTags('agencies')
 @ApiBearerAuth()
 @Roles(...DirectoryAccess.readers)
@@ -17,7 +16,7 @@ export class GetAgencyProfileHttpController {
   constructor(private readonly database: Database) {}
 
   @Get('agencies/:agencyId/profile')
-  @ApiOperation({ operationId: 'InformationPackHttpController_profile', summary: "An agency's profile: who they are, their signatures and their services with capacity" })
+  @PublishedOperation('InformationPack.profile', { summary: "An agency's profile: who they are, their signatures and their services with capacity" })
   @ApiOkResponse()
   async profile(@Param() { agencyId }: AgencyIdParam) {
     const db = this.database.dataSource.manager;

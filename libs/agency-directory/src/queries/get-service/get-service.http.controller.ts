@@ -1,12 +1,11 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CodedHttpException, Database, Roles } from '@umbrella/platform';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CodedHttpException, Database, PublishedOperation, Roles } from '@umbrella/platform';
 import { DirectoryAccess } from '../../access/directory.access-policy';
 import { ServiceIdParam } from '../../params';
 import { loadService } from '../../service.store';
 import { ServiceView, toServiceView } from '../../service.view';
 
-// The operation id is the one the OpenAPI document has always published (clients are generated from it).
 @ApiTags('services')
 @ApiBearerAuth()
 @Roles(...DirectoryAccess.readers)
@@ -15,7 +14,7 @@ export class GetServiceHttpController {
   constructor(private readonly database: Database) {}
 
   @Get(':id')
-  @ApiOperation({ operationId: 'SearchServicesHttpController_get', summary: 'One service' })
+  @PublishedOperation('SearchServices.get', { summary: 'One service' })
   @ApiOkResponse({ type: ServiceView })
   async get(@Param() { id }: ServiceIdParam): Promise<ServiceView> {
     const service = await loadService(this.database.dataSource.manager, id);

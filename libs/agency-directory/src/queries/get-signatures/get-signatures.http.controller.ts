@@ -1,11 +1,10 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Database, Roles } from '@umbrella/platform';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Database, PublishedOperation, Roles } from '@umbrella/platform';
 import { DirectoryAccess } from '../../access/directory.access-policy';
 import { AgencyIdParam } from '../../params';
 import { SignatureView, toSignatureView } from '../../signature.view';
 
-// The operation id is the one the OpenAPI document has always published (clients are generated from it).
 @ApiTags('agreement signatures')
 @ApiBearerAuth()
 @Controller('agencies/:agencyId/signatures')
@@ -14,7 +13,7 @@ export class GetSignaturesHttpController {
 
   @Get()
   @Roles(...DirectoryAccess.readers)
-  @ApiOperation({ operationId: 'SignaturesHttpController_list', summary: "The agency's signatures of the umbrella agreement" })
+  @PublishedOperation('Signatures.list', { summary: "The agency's signatures of the umbrella agreement" })
   async list(@Param() { agencyId }: AgencyIdParam): Promise<SignatureView[]> {
     const rows: Record<string, unknown>[] = await this.database.dataSource.query(
       'SELECT * FROM agreement_signature WHERE agency_id = $1 ORDER BY signed_at DESC',

@@ -1,11 +1,10 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { actorOf, CurrentPrincipal, Principal, Roles } from '@umbrella/platform';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { actorOf, CurrentPrincipal, Principal, PublishedOperation, Roles } from '@umbrella/platform';
 import { AgreementVersionView } from '../../agreement/agreement.store';
 import { PublishAgreementHandler } from './publish-agreement.handler';
 import { PublishAgreementRequestDto } from './publish-agreement.request.dto';
 
-// The operation id is the one the OpenAPI document has always published (clients are generated from it).
 @ApiTags('agreement')
 @ApiBearerAuth()
 @Controller()
@@ -15,8 +14,7 @@ export class PublishAgreementHttpController {
   @Post('agreements')
   @Roles('coordinator')
   @HttpCode(HttpStatus.CREATED)
-  @ApiOperation({
-    operationId: 'AgreementHttpController_publish',
+  @PublishedOperation('Agreement.publish', {
     summary: 'Publish a new version of the agreement; it is in force at once, and agencies must sign it (UA-1). An invalid document is refused with every problem listed.',
   })
   publish(@Body() body: PublishAgreementRequestDto, @CurrentPrincipal() principal: Principal): Promise<AgreementVersionView> {

@@ -1,11 +1,10 @@
 import { Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Roles } from '@umbrella/platform';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Principal, PublishedOperation, Roles } from '@umbrella/platform';
 import { CaseView } from '../../case.view';
 import { ClaimParams } from '../../params';
 import { TakeClaimHandler } from './take-claim.handler';
 
-// The operation id is the one the OpenAPI document has always published (clients are generated from it).
 @ApiTags('claims')
 @ApiBearerAuth()
 @Roles('caseworker')
@@ -15,7 +14,7 @@ export class TakeClaimHttpController {
 
   @Post('claims/:domain')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ operationId: 'ClaimsHttpController_claim', summary: 'Take on the client in a domain without a referral (a walk-in): UA-1, UA-2 and UA-4 apply' })
+  @PublishedOperation('Claims.claim', { summary: 'Take on the client in a domain without a referral (a walk-in): UA-1, UA-2 and UA-4 apply' })
   async claim(@Param() { clientId, domain }: ClaimParams, @CurrentPrincipal() principal: Principal): Promise<CaseView> {
     return this.handler.claim(principal, clientId, domain);
   }

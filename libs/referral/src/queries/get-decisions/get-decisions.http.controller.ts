@@ -1,9 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Database, Roles } from '@umbrella/platform';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Database, PublishedOperation, Roles } from '@umbrella/platform';
 import { DecisionQueryDto } from './get-decisions.query.dto';
 
-// The operation ids are the ones the OpenAPI document has always published (clients are generated from it).
 @ApiTags('agreement')
 @ApiBearerAuth()
 @Controller()
@@ -12,7 +11,7 @@ export class GetDecisionsHttpController {
 
   @Get('decisions')
   @Roles('coordinator')
-  @ApiOperation({ operationId: 'AgreementHttpController_decisions', summary: 'Decisions taken under the agreement, newest first: grants and refusals with rule and version (coordinators)' })
+  @PublishedOperation('Agreement.decisions', { summary: 'Decisions taken under the agreement, newest first: grants and refusals with rule and version (coordinators)' })
   async decisions(@Query() q: DecisionQueryDto) {
     const rows: Record<string, unknown>[] = await this.database.dataSource.query(
       `SELECT * FROM decision
@@ -40,7 +39,7 @@ export class GetDecisionsHttpController {
 
   @Get('decisions/summary')
   @Roles('coordinator')
-  @ApiOperation({ operationId: 'AgreementHttpController_summary', summary: 'How many actions each rule refused, and how many were allowed (coordinators)' })
+  @PublishedOperation('Agreement.summary', { summary: 'How many actions each rule refused, and how many were allowed (coordinators)' })
   async summary() {
     const rows: { code: string | null; outcome: string; n: number }[] = await this.database.dataSource.query(
       'SELECT code, outcome, count(*)::int AS n FROM decision GROUP BY code, outcome ORDER BY code NULLS FIRST',

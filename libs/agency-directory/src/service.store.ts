@@ -3,7 +3,7 @@ import { ServiceSnapshotV1, ServiceStatus, TargetGroup, DomainOfSupport } from '
 import { CodedHttpException } from '@umbrella/platform';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { ContactDto, LocationDto, ServiceRequestDto } from './commands/offer-service/service.request.dto';
+import { ContactDto, LocationDto, ServiceRequestDto } from './service.request.dto';
 
 /** A service with everything the directory keeps about it. */
 export interface ServiceRecord {

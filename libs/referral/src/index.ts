@@ -6,3 +6,4 @@ export * from './commands/request-referral/request-referral.handler';
 export * from './access/referral.access-policy';
 export * from './agreement/agreement.store';
 export * from './referral.inbox';
+export * from './commands/publish-agreement/publish-agreement.handler';

@@ -1,5 +1,6 @@
-import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiOperation, ApiOperationOptions } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/auth.guard';
@@ -28,6 +29,18 @@ const AUDITED_READ = 'umbrella:audited-read';
  */
 export const AuditedRead = (when: 'always' | 'when-naming-a-client' = 'always') => SetMetadata(AUDITED_READ, when);
 
+const AUDIT_ACTION = 'umbrella:audit-action';
+
+/**
+ * An operation that moved to a controller of another name keeps the names it was published under:
+ * its OpenAPI operation id (clients are generated from the document) and the action its audit rows
+ * carry (a trail is read over years). `action` is the name it had, `Controller.method`.
+ */
+export function PublishedOperation(action: `${string}.${string}`, options: Omit<ApiOperationOptions, 'operationId'>): MethodDecorator {
+  const [controller, method] = action.split('.');
+  return applyDecorators(SetMetadata(AUDIT_ACTION, action), ApiOperation({ ...options, operationId: `${controller}HttpController_${method}` }));
+}
+
 /** What a request's audit row says it acted on: an id of the shapes the services issue, never other text from the path. */
 const RECORD_ID = /^([a-z0-9][a-z0-9-]{1,99}|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$/;
 
@@ -43,7 +56,7 @@ export function recordIdOf(value: unknown): string | undefined {
 export function noteAuditTarget(context: ExecutionContext, reflector: Reflector): boolean {
   const request = context.switchToHttp().getRequest<Request>();
   const locals = context.switchToHttp().getResponse<Response>().locals as AuditLocals;
-  locals.auditAction = `${context.getClass().name.replace(/HttpController$/, '')}.${context.getHandler().name}`;
+  locals.auditAction = reflector.get<string | undefined>(AUDIT_ACTION, context.getHandler()) ?? `${context.getClass().name.replace(/HttpController$/, '')}.${context.getHandler().name}`;
   const record = recordIdOf(request.params?.id ?? request.params?.clientId ?? request.params?.agencyId ?? request.query?.clientId);
   if (record) locals.auditRecord = record;
   const read = STATE_CHANGING.has(request.method) ? undefined : reflector.getAllAndOverride<'always' | 'when-naming-a-client' | undefined>(AUDITED_READ, [context.getHandler(), context.getClass()]);

@@ -6,7 +6,7 @@ import { AccessDenied } from '../auth/auth.guard';
 import { configureHttp } from '../bootstrap';
 import { Database } from '../database';
 import { concerning } from '../http';
-import { AuditedRead, AuditLocals, AuditTrail } from './audit';
+import { AuditedRead, AuditLocals, AuditTrail, PublishedOperation } from './audit';
 import { CommandInterceptor } from './command.interceptor';
 
 /*
@@ -65,13 +65,24 @@ class ClientsHttpController {
   }
 }
 
+/** A read that moved here from `CasesHttpController.case`. */
+@Controller()
+class GetCaseHttpController {
+  @Get('clients/:clientId/case')
+  @AuditedRead()
+  @PublishedOperation('Cases.case', { summary: "The client's case" })
+  case(@Param('clientId') clientId: string) {
+    return { clientId };
+  }
+}
+
 describe('reads of a client’s data', () => {
   const trail = new RecordingTrail();
   let app: INestApplication;
   let base: string;
 
   @Module({
-    controllers: [ClientsHttpController],
+    controllers: [ClientsHttpController, GetCaseHttpController],
     providers: [
       { provide: AuditTrail, useValue: trail },
       { provide: Database, useValue: {} },
@@ -139,6 +150,12 @@ describe('reads of a client’s data', () => {
   it('never puts other text of the path in the audit trail as the record', async () => {
     await get('/clients/Jane%20Doe');
     expect(trail.rows).toEqual([{ action: 'Clients.client', record: undefined, status: 200, code: null }]);
+  });
+
+  it('keeps the action an operation was published under when its code moves to another controller', async () => {
+    await get(`/clients/${CLIENT}/case`);
+    expect(trail.rows).toEqual([{ action: 'Cases.case', record: CLIENT, status: 200, code: null }]);
+    expect((await get('/docs-json')).body.paths['/clients/{clientId}/case'].get).toMatchObject({ operationId: 'CasesHttpController_case', summary: "The client's case" });
   });
 
   it('marks every answer, allowed or refused, as not to be stored by any cache', async () => {

@@ -1,15 +1,7 @@
-import { HttpStatus, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Agreement, agreementDocument, parseAgreement, SHIPPED_AGREEMENT_V1 } from '@umbrella/agreement';
-import { Actor } from '@umbrella/contracts';
-import { EventPublisher, newEvent } from '@umbrella/messaging';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Agreement, parseAgreement } from '@umbrella/agreement';
 import { CodedHttpException, Database } from '@umbrella/platform';
-import { readFileSync } from 'node:fs';
 import { EntityManager } from 'typeorm';
-
-/** Version 1 as shipped in the repository (libs/agreement/agreements). */
-export function shippedAgreementText(): string {
-  return readFileSync(SHIPPED_AGREEMENT_V1, 'utf8');
-}
 
 export interface AgreementVersionView {
   agreementId: string;
@@ -21,41 +13,15 @@ export interface AgreementVersionView {
   document: Record<string, unknown>;
 }
 
-const SEED_LOCK = 7_211_010;
-
 /**
- * The active umbrella agreement. The referral service is its owner: a coordinator publishes a new
- * version here, it becomes active at once and is announced on the agreements topic.
+ * The umbrella agreement in force and its published versions, as every decision reads them.
+ * Versions are written by publishing one (commands/publish-agreement).
  */
 @Injectable()
-export class AgreementStore implements OnApplicationBootstrap {
-  private readonly logger = new Logger('Agreement');
+export class AgreementStore {
   private cache: { agreement: Agreement; at: number } | null = null;
 
-  constructor(
-    private readonly database: Database,
-    private readonly publisher: EventPublisher,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    void this.database.whenReady().then(() => this.seed().catch((error) => this.logger.error(`cannot load the shipped agreement: ${(error as Error).message}`)));
-  }
-
-  /** Loads version 1 when no agreement has been published yet (once, whatever the number of instances). */
-  async seed(): Promise<void> {
-    const parsed = parseAgreement(shippedAgreementText());
-    if (!parsed.ok) throw new Error(`the shipped agreement is invalid: ${parsed.problems.join('; ')}`);
-    const published = await this.database.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
-      const [{ n }] = await tx.query('SELECT count(*)::int AS n FROM agreement');
-      if (n > 0) return false;
-      await this.insert(tx, parsed.agreement, null);
-      return true;
-    });
-    if (published) {
-      this.logger.log(`loaded ${parsed.agreement.id} version ${parsed.agreement.version} as the active agreement`);
-    }
-  }
+  constructor(private readonly database: Database) {}
 
   /** The active agreement; cached briefly, so a newly published version is in force within a second. */
   async active(db: EntityManager = this.database.dataSource.manager): Promise<Agreement> {
@@ -68,56 +34,24 @@ export class AgreementStore implements OnApplicationBootstrap {
     return parsed.agreement;
   }
 
-  async publish(document: unknown, actor: Actor): Promise<AgreementVersionView> {
-    const parsed = parseAgreement(document);
-    if (!parsed.ok) {
-      throw new CodedHttpException(HttpStatus.BAD_REQUEST, 'AGREEMENT.INVALID', 'The agreement document is invalid; see errors for every problem.', parsed.problems);
-    }
-    const view = await this.database.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
-      const existing: unknown[] = await tx.query('SELECT 1 FROM agreement WHERE version = $1', [parsed.agreement.version]);
-      if (existing.length > 0) {
-        throw new CodedHttpException(HttpStatus.CONFLICT, 'AGREEMENT.VERSION_EXISTS', `Version ${parsed.agreement.version} has already been published; a change needs a new version.`);
-      }
-      return this.insert(tx, parsed.agreement, actor);
-    });
+  /** A version published on this instance is in force here at once. */
+  forget(): void {
     this.cache = null;
-    return view;
-  }
-
-  private async insert(tx: EntityManager, agreement: Agreement, actor: Actor | null): Promise<AgreementVersionView> {
-    await tx.query('UPDATE agreement SET active = false WHERE active');
-    const document = agreementDocument(agreement);
-    const [row] = await tx.query(
-      `INSERT INTO agreement (version, agreement_id, document, effective_from, published_at, published_by, active)
-       VALUES ($1, $2, $3::jsonb, $4, now(), $5, true) RETURNING *`,
-      [agreement.version, agreement.id, JSON.stringify(document), agreement.effectiveFrom, actor?.userId ?? null],
-    );
-    await this.publisher.publish(tx, [
-      newEvent({
-        type: 'AgreementPublished',
-        producer: 'referral',
-        agreementVersion: agreement.version,
-        ...(actor ? { actor } : {}),
-        data: { agreementId: agreement.id, version: agreement.version, effectiveFrom: agreement.effectiveFrom, document, publishedAt: (row.published_at as Date).toISOString() },
-      }),
-    ]);
-    return toView(row);
   }
 
   async list(): Promise<AgreementVersionView[]> {
     const rows: Record<string, unknown>[] = await this.database.dataSource.query('SELECT * FROM agreement ORDER BY published_at DESC');
-    return rows.map(toView);
+    return rows.map(toAgreementVersionView);
   }
 
   async get(version: string): Promise<AgreementVersionView> {
     const rows: Record<string, unknown>[] = await this.database.dataSource.query('SELECT * FROM agreement WHERE version = $1', [version]);
     if (rows.length === 0) throw new CodedHttpException(HttpStatus.NOT_FOUND, 'AGREEMENT.NOT_FOUND', 'No such version of the agreement.');
-    return toView(rows[0]);
+    return toAgreementVersionView(rows[0]);
   }
 }
 
-function toView(r: Record<string, unknown>): AgreementVersionView {
+export function toAgreementVersionView(r: Record<string, unknown>): AgreementVersionView {
   return {
     agreementId: r.agreement_id as string,
     version: r.version as string,

@@ -2,6 +2,7 @@ import { InboxUnderTest, inboxUnderTest, Messaging, MESSAGING_MIGRATIONS, Outbox
 import { Database, HealthRegistry } from '@umbrella/platform';
 import { contractExamples, recreateTestDatabase, replayExamples } from '@umbrella/testing';
 import { AgreementStore } from '../agreement/agreement.store';
+import { PublishAgreementHandler } from '../commands/publish-agreement/publish-agreement.handler';
 import { DecisionRunner } from '../engine/decision-runner';
 import { ReferralTables1732400000100 } from '../migrations/1732400000100-referral-tables';
 import { AgreementAndClaims1732400000110 } from '../migrations/1732400000110-agreement-and-claims';
@@ -37,8 +38,8 @@ describe('the referral service consumes the events its producers promise it', ()
     // no relay and no consumer is started: the decisions' events stay in the outbox, nothing is read from the broker
     const messaging = new Messaging({ brokers, clientId: 'referral-contract-test', publishes: false }, database, new HealthRegistry());
     const publisher = new OutboxPublisher(messaging);
-    const agreements = new AgreementStore(database, publisher);
-    await agreements.seed();
+    const agreements = new AgreementStore(database);
+    await new PublishAgreementHandler(database, publisher, agreements).seed();
     // the group's message controllers, as the module declares them
     inbox = await inboxUnderTest(
       REFERRAL_INBOX,

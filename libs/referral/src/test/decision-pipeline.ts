@@ -5,6 +5,7 @@ import { recreateTestDatabase } from '@umbrella/testing';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AgreementStore } from '../agreement/agreement.store';
+import { PublishAgreementHandler } from '../commands/publish-agreement/publish-agreement.handler';
 import { DecisionRunner } from '../engine/decision-runner';
 import { WriteContext } from '../engine/event-writers';
 import { ReferralTables1732400000100 } from '../migrations/1732400000100-referral-tables';
@@ -70,8 +71,8 @@ export async function pipelineDatabase(name: string): Promise<PipelineDatabase> 
   const brokers = (process.env.KAFKA_BROKERS as string).split(',');
   const messaging = new Messaging({ brokers, clientId: `${name}-pipeline`, publishes: false }, database, new HealthRegistry());
   const publisher = new OutboxPublisher(messaging);
-  const agreements = new AgreementStore(database, publisher);
-  await agreements.seed();
+  const agreements = new AgreementStore(database);
+  await new PublishAgreementHandler(database, publisher, agreements).seed();
   const q = <R>(sql: string, params: unknown[] = []): Promise<R[]> => database.dataSource.query(sql, params);
   return {
     database,

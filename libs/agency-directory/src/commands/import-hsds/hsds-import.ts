@@ -4,8 +4,8 @@ import addFormats from 'ajv-formats';
 import organizationSchema from '../../hsds/schema/organization.json';
 import serviceSchema from '../../hsds/schema/service.json';
 import { AGENCY_ID_SCHEME } from '../../hsds/hsds.mapper';
+import { crossFieldProblems, ServiceRequestDto } from '../../service.request.dto';
 import { RegisterAgencyRequestDto } from '../register-agency/register-agency.request.dto';
-import { crossFieldProblems, ServiceRequestDto } from '../offer-service/service.request.dto';
 
 type Json = Record<string, unknown>;
 

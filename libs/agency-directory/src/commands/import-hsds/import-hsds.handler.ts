@@ -4,6 +4,7 @@ import { Database } from '@umbrella/platform';
 import { OfferServiceHandler } from '../offer-service/offer-service.handler';
 import { RegisterAgencyHandler } from '../register-agency/register-agency.handler';
 import { UpdateAgencyHandler } from '../update-agency/update-agency.handler';
+import { UpdateServiceHandler } from '../update-service/update-service.handler';
 import { ImportDefaults, planImport, Rejection } from './hsds-import';
 
 export interface ImportReport {
@@ -33,6 +34,7 @@ export class ImportHsdsHandler {
     private readonly registerAgency: RegisterAgencyHandler,
     private readonly updateAgency: UpdateAgencyHandler,
     private readonly offerService: OfferServiceHandler,
+    private readonly updateService: UpdateServiceHandler,
   ) {}
 
   async execute(body: unknown, defaults: ImportDefaults, actor: Actor): Promise<ImportReport> {
@@ -71,7 +73,7 @@ export class ImportHsdsHandler {
         const existing: { agency_id: string }[] = await db.query('SELECT agency_id FROM service WHERE id = $1', [s.id]);
         if (existing.length > 0) {
           if (existing[0].agency_id !== agencyId) throw new Error('id: a service with this id belongs to another agency');
-          await this.offerService.update(s.id, s.service, actor, () => undefined);
+          await this.updateService.update(s.id, s.service, actor, () => undefined);
           report.services.updated += 1;
         } else {
           await this.offerService.offer(agencyId, s.service, actor, s.id);

@@ -1,27 +1,8 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { DOMAINS_OF_SUPPORT, DomainOfSupport, STAKEHOLDER_TYPES, StakeholderType } from '@umbrella/contracts';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, CurrentPrincipal, Principal, Roles } from '@umbrella/platform';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ImportHsdsHandler, ImportReport } from './import-hsds.handler';
-
-export class ImportHsdsQueryDto {
-  @ApiPropertyOptional({ description: 'Region of organizations that do not name one' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  region: string;
-
-  @ApiPropertyOptional({ enum: STAKEHOLDER_TYPES, default: 'ngo' })
-  @IsOptional()
-  @IsIn(STAKEHOLDER_TYPES)
-  stakeholderType?: StakeholderType;
-
-  @ApiPropertyOptional({ enum: DOMAINS_OF_SUPPORT, default: 'employment-case-management' })
-  @IsOptional()
-  @IsIn(DOMAINS_OF_SUPPORT)
-  domain?: DomainOfSupport;
-}
+import { ImportHsdsQueryDto } from './import-hsds.query.dto';
 
 @ApiTags('HSDS')
 @ApiBearerAuth()

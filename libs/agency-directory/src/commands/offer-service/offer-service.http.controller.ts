@@ -1,11 +1,11 @@
-import { Body, Controller, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf, CurrentPrincipal, Principal, Roles } from '@umbrella/platform';
 import { DirectoryAccess } from '../../access/directory.access-policy';
-import { AgencyIdParam, ServiceIdParam } from '../../params';
+import { AgencyIdParam } from '../../params';
+import { ServiceRequestDto } from '../../service.request.dto';
 import { ServiceView, toServiceView } from '../../service.view';
 import { OfferServiceHandler } from './offer-service.handler';
-import { ServiceRequestDto } from './service.request.dto';
 
 @ApiTags('services')
 @ApiBearerAuth()
@@ -21,13 +21,5 @@ export class OfferServiceHttpController {
   async offer(@Param() { agencyId }: AgencyIdParam, @Body() body: ServiceRequestDto, @CurrentPrincipal() principal: Principal): Promise<ServiceView> {
     DirectoryAccess.manageAgency(principal, agencyId);
     return toServiceView(await this.handler.offer(agencyId, body, actorOf(principal)));
-  }
-
-  @Put('services/:id')
-  @Roles('agency-admin', 'coordinator')
-  @ApiOperation({ summary: 'Replace a service’s description, eligibility, needs, areas, locations, contacts and capacity' })
-  @ApiOkResponse({ type: ServiceView })
-  async update(@Param() { id }: ServiceIdParam, @Body() body: ServiceRequestDto, @CurrentPrincipal() principal: Principal): Promise<ServiceView> {
-    return toServiceView(await this.handler.update(id, body, actorOf(principal), (agencyId) => DirectoryAccess.manageAgency(principal, agencyId)));
   }
 }

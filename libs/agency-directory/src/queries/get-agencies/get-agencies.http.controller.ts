@@ -3,16 +3,9 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { AGENCY_ID } from '@umbrella/contracts';
 import { CodedHttpException, Database, Roles } from '@umbrella/platform';
 import { DirectoryAccess } from '../../access/directory.access-policy';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Agency } from '../../agency.entity';
 import { AgencyView, toAgencyView } from '../../agency.view';
-
-export class ListAgenciesQueryDto {
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  region?: string;
-}
+import { ListAgenciesQueryDto } from './get-agencies.query.dto';
 
 @ApiTags('agencies')
 @ApiBearerAuth()

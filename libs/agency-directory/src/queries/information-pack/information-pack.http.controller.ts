@@ -1,29 +1,11 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CodedHttpException, Database, Roles } from '@umbrella/platform';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import { DirectoryAccess } from '../../access/directory.access-policy';
-import { toAgencyView } from '../../agency.view';
-import { Agency } from '../../agency.entity';
-import { AgencyIdParam } from '../../params';
 import { loadServices } from '../../service.store';
-import { toServiceView } from '../../service.view';
 import { informationPackHtml, informationPackMarkdown, PackAgency } from './information-pack';
-
-export class RegionParam {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  region: string;
-}
-
-export class PackFormatQueryDto {
-  @ApiPropertyOptional({ enum: ['html', 'markdown'], default: 'html' })
-  @IsOptional()
-  @IsIn(['html', 'markdown'])
-  format?: 'html' | 'markdown';
-}
+import { PackFormatQueryDto, RegionParam } from './information-pack.query.dto';
 
 @ApiTags('agencies')
 @ApiBearerAuth()
@@ -31,30 +13,6 @@ export class PackFormatQueryDto {
 @Controller()
 export class InformationPackHttpController {
   constructor(private readonly database: Database) {}
-
-  @Get('agencies/:agencyId/profile')
-  @ApiOperation({ summary: "An agency's profile: who they are, their signatures and their services with capacity" })
-  @ApiOkResponse()
-  async profile(@Param() { agencyId }: AgencyIdParam) {
-    const db = this.database.dataSource.manager;
-    const agency = await db.findOneBy(Agency, { id: agencyId });
-    if (!agency) throw new CodedHttpException(404, 'AGENCY.NOT_FOUND', 'No such agency.');
-    const [signatures, serviceIds] = await Promise.all([
-      db.query('SELECT agreement_version, status, signed_at, suspended_at FROM agreement_signature WHERE agency_id = $1 ORDER BY signed_at DESC', [agencyId]),
-      db.query(`SELECT id FROM service WHERE agency_id = $1 AND status <> 'defunct' ORDER BY name`, [agencyId]),
-    ]);
-    const services = await loadServices(db, serviceIds.map((r: { id: string }) => r.id));
-    return {
-      agency: toAgencyView(agency),
-      signatures: signatures.map((s: Record<string, unknown>) => ({
-        agreementVersion: s.agreement_version,
-        status: s.status,
-        signedAt: (s.signed_at as Date).toISOString(),
-        suspendedAt: s.suspended_at ? (s.suspended_at as Date).toISOString() : null,
-      })),
-      services: services.map(toServiceView),
-    };
-  }
 
   @Get('regions/:region/information-pack')
   @ApiOperation({ summary: 'A printable joint information pack of the region (HTML, or Markdown with ?format=markdown)' })

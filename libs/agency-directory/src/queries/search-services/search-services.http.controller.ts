@@ -1,9 +1,8 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { CodedHttpException, Database, Roles } from '@umbrella/platform';
+import { Database, Roles } from '@umbrella/platform';
 import { DirectoryAccess } from '../../access/directory.access-policy';
-import { ServiceIdParam } from '../../params';
-import { loadService, loadServices, resolveNeeds } from '../../service.store';
+import { loadServices, resolveNeeds } from '../../service.store';
 import { ServiceView, toServiceView } from '../../service.view';
 import { SearchServicesQueryDto } from './search-services.query.dto';
 
@@ -90,14 +89,5 @@ export class SearchServicesHttpController {
         match: { needsMatched: rows[i].need_matches, needsRequested: needs?.length ?? 0, exactNeedMatch: !!needs && rows[i].need_matches === needs.length },
       })),
     };
-  }
-
-  @Get(':id')
-  @ApiOperation({ summary: 'One service' })
-  @ApiOkResponse({ type: ServiceView })
-  async get(@Param() { id }: ServiceIdParam): Promise<ServiceView> {
-    const service = await loadService(this.database.dataSource.manager, id);
-    if (!service) throw new CodedHttpException(404, 'SERVICE.NOT_FOUND', 'No such service.');
-    return toServiceView(service);
   }
 }

@@ -1,27 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { AGENCY_ID, CONSENT_PURPOSES, ConsentPurpose, DOMAINS_OF_SUPPORT, DomainOfSupport } from '@umbrella/contracts';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ConsentPurpose, DomainOfSupport } from '@umbrella/contracts';
 import { AuditedRead, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
-import { IsIn, IsOptional, Matches } from 'class-validator';
 import { ClientAccess } from '../../access/client.access-policy';
 import { coveringConsents } from '../../domain/consent';
 import { ParseClientIdPipe } from '../../validation';
-
-export class ConsentCoverageQueryDto {
-  @ApiProperty({ example: 'harbour-skills-college' })
-  @Matches(AGENCY_ID, { message: 'agencyId must be an agency id (lowercase letters, digits, dashes)' })
-  agencyId: string;
-
-  @ApiPropertyOptional({ enum: DOMAINS_OF_SUPPORT })
-  @IsOptional()
-  @IsIn(DOMAINS_OF_SUPPORT)
-  domain?: DomainOfSupport;
-
-  @ApiPropertyOptional({ enum: CONSENT_PURPOSES })
-  @IsOptional()
-  @IsIn(CONSENT_PURPOSES)
-  purpose?: ConsentPurpose;
-}
+import { ConsentCoverageQueryDto } from './check-consent-coverage.query.dto';
 
 export class ConsentCoverageView {
   @ApiProperty() covered: boolean;

@@ -1,10 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuditedRead, AuditEntry, AuditEntryView, AuditTrail, CurrentPrincipal, Database, LimitQueryDto, Principal, Roles } from '@umbrella/platform';
+import { AuditedRead, AuditEntry, AuditEntryView, AuditTrail, CurrentPrincipal, Database, Principal, Roles } from '@umbrella/platform';
 import { ClientAccess } from '../../access/client.access-policy';
 import { ParseClientIdPipe } from '../../validation';
-
-export class ClientAuditQueryDto extends LimitQueryDto {}
+import { ClientAuditQueryDto } from './get-client-audit.query.dto';
 
 @ApiTags('clients')
 @ApiBearerAuth()

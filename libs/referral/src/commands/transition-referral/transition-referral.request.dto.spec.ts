@@ -1,5 +1,5 @@
 import { validatePlain } from '@umbrella/contracts';
-import { TransitionRequestDto } from './transition-referral.http.controller';
+import { TransitionRequestDto } from './transition-referral.request.dto';
 
 // the same options as the API's validation pipe: undeclared fields are refused
 const errors = (body: unknown) => {

@@ -1,21 +1,10 @@
 import { Controller, Get, HttpException, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AGENCY_ID, PSEUDONYMOUS_ID } from '@umbrella/contracts';
 import { AuditedRead, concerning, CurrentPrincipal, Database, ParseUuidPipe, Principal, Roles } from '@umbrella/platform';
 import { ReferralAccess } from '../../access/referral.access-policy';
-import { IsOptional, Matches } from 'class-validator';
 import { Referral } from '../../referral.entity';
 import { ReferralView, toView } from '../../referral.view';
-
-export class ListReferralsQueryDto {
-  @IsOptional()
-  @Matches(PSEUDONYMOUS_ID, { message: 'clientId must be a pseudonymous id' })
-  clientId?: string;
-
-  @IsOptional()
-  @Matches(AGENCY_ID, { message: 'agencyId must be an agency id' })
-  agencyId?: string;
-}
+import { ListReferralsQueryDto } from './get-referrals.query.dto';
 
 @ApiTags('referrals')
 @ApiBearerAuth()

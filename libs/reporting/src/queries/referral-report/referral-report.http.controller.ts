@@ -1,30 +1,10 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { DOMAINS_OF_SUPPORT, DomainOfSupport } from '@umbrella/contracts';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@umbrella/platform';
 import { REPORT_READERS } from '../../access/reporting.access-policy';
 import { flattenPublished, toCsv } from '../../report/csv';
 import { ReportService } from '../../report/report.service';
-import { IsIn, IsISO8601, IsOptional } from 'class-validator';
-
-export class ReferralReportQueryDto {
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or time' })
-  from?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or time' })
-  to?: string;
-
-  @IsOptional()
-  @IsIn(DOMAINS_OF_SUPPORT)
-  domain?: DomainOfSupport;
-
-  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
-  @IsOptional()
-  @IsIn(['json', 'csv'])
-  format?: 'json' | 'csv';
-}
+import { ReferralReportQueryDto } from './referral-report.query.dto';
 
 export class ReferralReportView {
   @ApiProperty({ type: Number, nullable: true }) total: number | null;

@@ -1,8 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { decideStep } from '@umbrella/agreement';
 import { Database } from '@umbrella/platform';
-import { referralOrGone } from '../engine/decision-context';
-import { DecisionRunner } from '../engine/decision-runner';
+import { referralOrGone } from '../../engine/decision-context';
+import { DecisionRunner } from '../../engine/decision-runner';
 
 const SWEEP_LOCK = 7_211_020;
 
@@ -11,34 +11,13 @@ const SWEEP_LOCK = 7_211_020;
  * a time (an advisory lock), and each expiry is an ordinary engine decision under the client's lock.
  */
 @Injectable()
-export class ExpiryScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ExpireReferralsHandler {
   private readonly logger = new Logger('Expiry');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
 
   constructor(
     private readonly database: Database,
     private readonly runner: DecisionRunner,
   ) {}
-
-  onApplicationBootstrap(): void {
-    const every = Number(process.env.REFERRAL_EXPIRY_SWEEP_MS ?? 30_000);
-    void this.database.whenReady().then(() => {
-      this.timer = setInterval(() => {
-        if (!this.running) {
-          this.running = this.sweep()
-            .then(() => undefined)
-            .catch((e) => this.logger.warn(`sweep failed: ${(e as Error).message}`))
-            .finally(() => (this.running = null));
-        }
-      }, every);
-    });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
 
   /** Expires every referral past its deadline; returns how many. */
   async sweep(): Promise<number> {

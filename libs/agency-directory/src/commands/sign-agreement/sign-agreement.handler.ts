@@ -2,42 +2,15 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { Actor } from '@umbrella/contracts';
 import { EventPublisher, newEvent } from '@umbrella/messaging';
 import { CodedHttpException, Database, hasRole, Principal } from '@umbrella/platform';
+import { SignatureView, toSignatureView } from '../../signature.view';
 
-export interface SignatureView {
-  agencyId: string;
-  agreementVersion: string;
-  status: 'signed' | 'suspended';
-  signedAt: string;
-  suspendedAt: string | null;
-  suspensionReason: string | null;
-}
-
-function toView(r: Record<string, unknown>): SignatureView {
-  return {
-    agencyId: r.agency_id as string,
-    agreementVersion: r.agreement_version as string,
-    status: r.status as 'signed' | 'suspended',
-    signedAt: (r.signed_at as Date).toISOString(),
-    suspendedAt: r.suspended_at ? (r.suspended_at as Date).toISOString() : null,
-    suspensionReason: (r.suspension_reason as string | null) ?? null,
-  };
-}
-
-/** Signatures of the umbrella agreement (UA-1): an agency signs a version; only a coordinator suspends. */
+/** An agency signs a published version of the umbrella agreement (UA-1). */
 @Injectable()
-export class SignaturesHandler {
+export class SignAgreementHandler {
   constructor(
     private readonly database: Database,
     private readonly publisher: EventPublisher,
   ) {}
-
-  async list(agencyId: string): Promise<SignatureView[]> {
-    const rows: Record<string, unknown>[] = await this.database.dataSource.query(
-      'SELECT * FROM agreement_signature WHERE agency_id = $1 ORDER BY signed_at DESC',
-      [agencyId],
-    );
-    return rows.map(toView);
-  }
 
   /** Signing again is a no-op; lifting a suspension by signing again is a coordinator's call. Only a published version can be signed. */
   async sign(agencyId: string, version: string, principal: Principal, actor: Actor): Promise<SignatureView> {
@@ -56,7 +29,7 @@ export class SignaturesHandler {
         );
       }
       const existing: Record<string, unknown>[] = await tx.query('SELECT * FROM agreement_signature WHERE agency_id = $1 AND agreement_version = $2', [agencyId, version]);
-      if (existing[0]?.status === 'signed') return toView(existing[0]);
+      if (existing[0]?.status === 'signed') return toSignatureView(existing[0]);
       if (existing[0]?.status === 'suspended' && !hasRole(principal, 'coordinator')) {
         throw new CodedHttpException(HttpStatus.CONFLICT, 'AGREEMENT.SIGNATURE_SUSPENDED', 'This signature is suspended; only a coordinator can reinstate it.');
       }
@@ -75,34 +48,7 @@ export class SignaturesHandler {
           data: { agencyId, agreementVersion: version, signedAt: (row.signed_at as Date).toISOString() },
         }),
       ]);
-      return toView(row);
-    });
-    return view;
-  }
-
-  async suspend(agencyId: string, version: string, reason: string, actor: Actor): Promise<SignatureView> {
-    const view = await this.database.transaction(async (tx) => {
-      // TypeORM answers UPDATE … RETURNING with [rows, affected]
-      const [rows]: [Record<string, unknown>[], number] = await tx.query(
-        `UPDATE agreement_signature SET status = 'suspended', suspended_at = now(), suspension_reason = $3
-          WHERE agency_id = $1 AND agreement_version = $2 AND status = 'signed' RETURNING *`,
-        [agencyId, version, reason],
-      );
-      if (rows.length === 0) {
-        const existing: Record<string, unknown>[] = await tx.query('SELECT * FROM agreement_signature WHERE agency_id = $1 AND agreement_version = $2', [agencyId, version]);
-        if (existing.length > 0) return toView(existing[0]);
-        throw new CodedHttpException(HttpStatus.NOT_FOUND, 'AGREEMENT.NOT_SIGNED', 'This agency has not signed this version of the agreement.');
-      }
-      await this.publisher.publish(tx, [
-        newEvent({
-          type: 'AgreementSignatureSuspended',
-          producer: 'agency-directory',
-          actor,
-          agreementVersion: version,
-          data: { agencyId, agreementVersion: version, reason, suspendedAt: (rows[0].suspended_at as Date).toISOString() },
-        }),
-      ]);
-      return toView(rows[0]);
+      return toSignatureView(row);
     });
     return view;
   }

@@ -1,0 +1,3 @@
+import { LimitQueryDto } from '@umbrella/platform';
+
+export class ClientAuditQueryDto extends LimitQueryDto {}

@@ -49,7 +49,7 @@ describe('the event union', () => {
 
   it('gives each handler exactly its event, and no handler for a type outside the consumer’s union', async () => {
     const seen: string[] = [];
-    const handlers: EventHandlers<ReferralEvent | ClientEvent, string[]> = {
+    const handlers: EventHandlers<ReferralEvent | ClientEvent, [log: string[]]> = {
       ReferralAccepted: async (event, log) => {
         log.push(`${event.data.toAgencyId} accepted at ${event.data.at}`);
         // @ts-expect-error a ReferralAccepted has no consent id

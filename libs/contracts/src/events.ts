@@ -101,6 +101,6 @@ export type ReferralFactEvent = EventOf<keyof ReferralFactEventData>;
  * What a consumer does with each event type it reads, keyed by the union it reads: each handler
  * receives exactly its type's event, so a field that is not in the contract does not compile.
  */
-export type EventHandlers<E extends PlatformEvent, C> = {
-  readonly [K in E['type']]?: (event: EventOf<K>, context: C) => Promise<void>;
+export type EventHandlers<E extends PlatformEvent, C extends readonly unknown[]> = {
+  readonly [K in E['type']]?: (event: EventOf<K>, ...context: C) => Promise<void>;
 };

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { EventEnvelope, EventOf, EventType, parseEvent, PlatformEvent, TOPICS } from '@umbrella/contracts';
+import { EventEnvelope, EventHandlers, EventOf, EventType, parseEvent, PlatformEvent, TOPICS } from '@umbrella/contracts';
 import { sleep, transactionWithHooks } from '@umbrella/platform';
 import { Consumer, EachBatchPayload, IHeaders, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
@@ -24,9 +24,7 @@ export function asConsumed(envelope: EventEnvelope): PlatformEvent {
  * Handlers by event type; each applies its event inside the consumer's transaction (the inbox row
  * is written in the same one), told where on Kafka the event came from.
  */
-export type ConsumerHandlers<E extends PlatformEvent = PlatformEvent> = {
-  readonly [K in E['type']]?: (event: EventOf<K>, tx: EntityManager, source: MessageSource) => Promise<void>;
-};
+export type ConsumerHandlers<E extends PlatformEvent = PlatformEvent> = EventHandlers<E, [tx: EntityManager, source: MessageSource]>;
 
 /** Where on Kafka a message was read. */
 export interface MessageSource {

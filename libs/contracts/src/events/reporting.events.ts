@@ -2,6 +2,7 @@ import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, MaxLen
 import { DOMAINS_OF_SUPPORT, DomainOfSupport, STAKEHOLDER_TYPES, StakeholderType } from '../domains';
 import { AGE_BANDS, AgeBand } from './client.events';
 import { REFERRAL_REASONS, REFERRAL_STATUSES_V, ReferralReason, ReferralStatusV } from './referral.events';
+import { REFERRAL_ANSWERS, ReferralAnswer } from '../vocabulary/referral';
 
 /**
  * One referral as it stands after a step of its lifecycle, flattened for analysts. It names no
@@ -24,7 +25,7 @@ export class ReferralFactV1 {
   @IsIn(REFERRAL_STATUSES_V) status: ReferralStatusV;
   @IsBoolean() waitlisted: boolean;
   @IsISO8601({ strict: true }) requestedAt: string;
-  @IsOptional() @IsIn(['accepted', 'rejected', 'expired']) answer?: 'accepted' | 'rejected' | 'expired';
+  @IsOptional() @IsIn(REFERRAL_ANSWERS) answer?: ReferralAnswer;
   @IsOptional() @IsISO8601({ strict: true }) answeredAt?: string;
   @IsOptional() @IsInt() @Min(0) secondsToAnswer?: number;
   @IsOptional() @IsIn(REFERRAL_REASONS) rejectReason?: ReferralReason;

@@ -14,7 +14,8 @@ export const OPEN_REFERRAL_STATUSES: readonly ReferralStatus[] = ['requested', '
 export const CLOSED_REFERRAL_STATUSES: readonly ReferralStatus[] = ['completed', 'failed', 'cancelled', 'entered-in-error', 'rejected', 'expired'];
 
 /** How a request is first answered (time-to-answer measures the first of these). */
-export const REFERRAL_ANSWERS: readonly ReferralStatus[] = ['accepted', 'rejected', 'expired'];
+export const REFERRAL_ANSWERS = ['accepted', 'rejected', 'expired'] as const satisfies readonly ReferralStatus[];
+export type ReferralAnswer = (typeof REFERRAL_ANSWERS)[number];
 
 export function isOpenStatus(status: string): boolean {
   return (OPEN_REFERRAL_STATUSES as readonly string[]).includes(status);
@@ -24,8 +25,8 @@ export function isClosedStatus(status: string): boolean {
   return (CLOSED_REFERRAL_STATUSES as readonly string[]).includes(status);
 }
 
-export function isAnswer(status: string): boolean {
-  return (REFERRAL_ANSWERS as readonly string[]).includes(status);
+export function isAnswer(status: string): status is ReferralAnswer {
+  return REFERRAL_ANSWERS.some((answer) => answer === status);
 }
 
 /** The steps of the lifecycle, as the API names them (`POST /referrals/{id}/accept`). */

@@ -96,7 +96,7 @@ export async function onKeyWorkerAssigned(event: EventOf<'KeyWorkerAssigned'>, t
 
 /** The first answer a transition gives a referral, if it is one: accepted, rejected or expired straight from requested. */
 export function answerOf(d: ReferralTransitionV1): NonNullable<ReferralFactV1['answer']> | null {
-  return isAnswer(d.status) && d.previousStatus === 'requested' && (d.status === 'accepted' || d.status === 'rejected' || d.status === 'expired') ? d.status : null;
+  return isAnswer(d.status) && d.previousStatus === 'requested' ? d.status : null;
 }
 
 export function closes(d: ReferralTransitionV1): boolean {

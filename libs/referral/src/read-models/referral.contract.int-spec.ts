@@ -21,8 +21,9 @@ import { KnownAgency } from './known-agency.entity';
 /*
  * The consumers' side of the contract examples promised to the referral service's read models
  * (libs/contracts/examples/referral.read-models): each is handed to the group's consumer as the
- * bytes Kafka delivers, reaches its `@OnEvent` handler through Nest, and must be applied, leaving its row in the service's copies of other services'
- * data, or the decision it takes (a job entry is an outcome to credit, UA-10).
+ * bytes Kafka delivers, reaches its `@OnEvent` handler through Nest, and must be applied, leaving
+ * its row in the service's copies of other services' data, or the decision it takes (a job entry
+ * is an outcome to credit, UA-10).
  */
 describe('the referral service consumes the events its producers promise it', () => {
   const examples = contractExamples(REFERRAL_INBOX.name);
